@@ -1,0 +1,450 @@
+import zoneinfo
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils import timezone
+from django_countries.fields import CountryField
+
+from .validators import validate_npi
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email: str, password: str | None, **extra_fields):
+        if not email:
+            raise ValueError("An email address is required")
+        user = self.model(email=self.normalize_email(email), **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email: str, password: str | None = None, **extra_fields):
+        extra_fields.setdefault("is_staff", True)
+        extra_fields.setdefault("is_superuser", True)
+        return self._create_user(email, password, **extra_fields)
+
+
+class User(AbstractUser):
+    """A login. The email address is the identity; there are no usernames."""
+
+    username = None
+    email = models.EmailField("email address", unique=True)
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    objects = UserManager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="user_email_ci_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.email
+
+
+class CuratedQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_active=True)
+
+
+class Specialty(models.Model):
+    """An admin-curated specialty: ABMS boards and their common subspecialties."""
+
+    name = models.CharField(max_length=120, unique=True)
+    slug = models.SlugField(max_length=120, unique=True)
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="subspecialties",
+        help_text="The board specialty a subspecialty belongs to.",
+    )
+    is_active = models.BooleanField(default=True)
+
+    objects = CuratedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "specialties"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class InterestCategory(models.Model):
+    name = models.CharField(max_length=80, unique=True)
+    slug = models.SlugField(max_length=80, unique=True)
+    description = models.TextField(blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+    is_wellbeing = models.BooleanField(
+        default=False,
+        help_text="Members who pick a tag here see the peer-support resources.",
+    )
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name_plural = "interest categories"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class InterestQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(status=Interest.Status.ACTIVE)
+
+    def public(self):
+        """Tags that may be shown to other members."""
+        return self.active().filter(sensitive=False)
+
+
+class Interest(models.Model):
+    """A curated interest tag. Members pick 3 to 30 of them."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        PENDING = "pending", "Pending suggestion"
+        RETIRED = "retired", "Retired"
+
+    name = models.CharField(max_length=80)
+    slug = models.SlugField(max_length=90, unique=True)
+    description = models.CharField(max_length=300, blank=True)
+    category = models.ForeignKey(
+        InterestCategory, on_delete=models.PROTECT, related_name="interests"
+    )
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.ACTIVE, db_index=True
+    )
+    sensitive = models.BooleanField(
+        default=False,
+        help_text=(
+            "Used for matching but never shown to anyone but the member; revealed "
+            "to the other side of an introduction only once both accepted."
+        ),
+    )
+    merged_into = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="merged_from",
+    )
+    suggested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="suggested_interests",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = InterestQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("name"),
+                condition=models.Q(status="active"),
+                name="interest_active_name_ci_unique",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(merged_into=models.F("id")),
+                name="interest_not_merged_into_itself",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("interest_detail", args=[self.slug])
+
+
+class GoalKind(models.Model):
+    """Something a member can seek or offer: mentorship, peer support, ..."""
+
+    name = models.CharField(max_length=80, unique=True)
+    slug = models.SlugField(max_length=80, unique=True)
+    description = models.CharField(max_length=300, blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+    is_active = models.BooleanField(default=True)
+
+    objects = CuratedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Resource(models.Model):
+    """An admin-curated link for a category: an organisation, community or helpline."""
+
+    category = models.ForeignKey(
+        InterestCategory, on_delete=models.CASCADE, related_name="resources"
+    )
+    title = models.CharField(max_length=120)
+    url = models.URLField(blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    description = models.CharField(max_length=300, blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["category", "position", "title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+def validate_timezone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(f"“{value}” is not a known IANA time zone.")
+
+
+class Profile(models.Model):
+    """Everything a member tells Grapevyne about themself and how they like intros."""
+
+    class Role(models.TextChoices):
+        ATTENDING = "attending", "Attending physician"
+        RESIDENT = "resident", "Resident"
+        FELLOW = "fellow", "Fellow"
+        STUDENT = "student", "Medical student"
+        RETIRED = "retired", "Retired physician"
+
+    class CareerStage(models.TextChoices):
+        PRECLINICAL = "preclinical", "Pre-clinical years"
+        CLINICAL = "clinical", "Clinical years"
+        TRAINING = "training", "In training (residency or fellowship)"
+        EARLY = "early", "Early career (under 10 years in practice)"
+        MID = "mid", "Mid career (10 to 20 years)"
+        LATE = "late", "Late career (over 20 years)"
+        RETIRED = "retired", "Retired"
+
+    class Frequency(models.TextChoices):
+        WEEKLY = "weekly", "Every week"
+        BIWEEKLY = "biweekly", "Every two weeks"
+        MONTHLY = "monthly", "Every month"
+        PAUSED = "paused", "Paused"
+
+    class MeetingLength(models.IntegerChoices):
+        FIFTEEN = 15, "15 minutes"
+        TWENTY = 20, "20 minutes"
+        THIRTY = 30, "30 minutes"
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
+    )
+    display_name = models.CharField(max_length=120, blank=True)
+    role = models.CharField(max_length=12, choices=Role.choices, blank=True)
+    specialty = models.ForeignKey(
+        Specialty,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="profiles",
+        help_text="Students: pick “Undecided” or the field you intend to enter.",
+    )
+    career_stage = models.CharField(
+        max_length=12, choices=CareerStage.choices, blank=True
+    )
+    institution = models.CharField("institution or school", max_length=160, blank=True)
+    city = models.CharField(max_length=100, blank=True)
+    region = models.CharField("state or region", max_length=100, blank=True)
+    country = CountryField(blank=True)
+    time_zone = models.CharField(
+        "time zone", max_length=64, default="UTC", validators=[validate_timezone]
+    )
+    bio = models.TextField("short bio", max_length=1000, blank=True)
+    npi = models.CharField(
+        "NPI",
+        max_length=10,
+        blank=True,
+        validators=[validate_npi],
+        help_text="Optional. Your 10-digit National Provider Identifier.",
+    )
+    interests = models.ManyToManyField(
+        Interest, through="MemberInterest", related_name="profiles", blank=True
+    )
+
+    intro_frequency = models.CharField(
+        max_length=10, choices=Frequency.choices, default=Frequency.BIWEEKLY
+    )
+    paused_until = models.DateField(
+        null=True, blank=True, help_text="No introductions until this date."
+    )
+    max_open_intros = models.PositiveSmallIntegerField(
+        "open introductions at once",
+        default=2,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+    )
+    prefer_other_specialties = models.BooleanField(
+        default=False,
+        help_text=(
+            "Everyone gets a small nudge across specialties; this makes it stronger."
+        ),
+    )
+    meeting_minutes = models.PositiveSmallIntegerField(
+        "preferred meeting length",
+        choices=MeetingLength.choices,
+        default=MeetingLength.TWENTY,
+    )
+    last_intro_at = models.DateTimeField(null=True, blank=True)
+    onboarded_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+    search_vector = SearchVectorField(null=True, editable=False)
+
+    class Meta:
+        indexes = [GinIndex(fields=["search_vector"], name="profile_search_gin")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("member_detail", args=[self.pk])
+
+    @property
+    def name(self) -> str:
+        return self.display_name or "New member"
+
+    def is_paused(self, today=None) -> bool:
+        """Paused either by frequency or until a future date."""
+        today = today or timezone.localdate()
+        if self.intro_frequency == self.Frequency.PAUSED:
+            return True
+        return self.paused_until is not None and self.paused_until > today
+
+
+class MemberInterest(models.Model):
+    profile = models.ForeignKey(
+        Profile, on_delete=models.CASCADE, related_name="member_interests"
+    )
+    interest = models.ForeignKey(
+        Interest, on_delete=models.CASCADE, related_name="member_links"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["profile", "interest"], name="member_interest_unique"
+            ),
+        ]
+        indexes = [models.Index(fields=["interest", "profile"])]
+
+    def __str__(self) -> str:
+        return f"{self.profile_id} → {self.interest_id}"
+
+
+class MemberGoal(models.Model):
+    """One thing a member seeks or offers, optionally about one of their interests."""
+
+    class Direction(models.TextChoices):
+        SEEK = "seek", "Seeks"
+        OFFER = "offer", "Offers"
+
+    profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="goals")
+    kind = models.ForeignKey(
+        GoalKind, on_delete=models.PROTECT, related_name="member_goals"
+    )
+    direction = models.CharField(max_length=5, choices=Direction.choices)
+    interest = models.ForeignKey(
+        Interest,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="goals",
+        help_text="Optional: the interest this goal is about.",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["direction", "kind__position", "kind__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["profile", "direction", "kind", "interest"],
+                nulls_distinct=False,
+                name="member_goal_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        about = f" in {self.interest}" if self.interest_id else ""
+        return f"{self.get_direction_display()} {self.kind}{about}"
+
+
+class CallWindow(models.Model):
+    """A weekly window, in the member's own time zone, when they can take a call."""
+
+    class Weekday(models.IntegerChoices):
+        MONDAY = 0, "Monday"
+        TUESDAY = 1, "Tuesday"
+        WEDNESDAY = 2, "Wednesday"
+        THURSDAY = 3, "Thursday"
+        FRIDAY = 4, "Friday"
+        SATURDAY = 5, "Saturday"
+        SUNDAY = 6, "Sunday"
+
+    profile = models.ForeignKey(
+        Profile, on_delete=models.CASCADE, related_name="call_windows"
+    )
+    weekday = models.PositiveSmallIntegerField(choices=Weekday.choices)
+    start = models.TimeField()
+    end = models.TimeField()
+
+    class Meta:
+        ordering = ["weekday", "start"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(start__lt=models.F("end")),
+                name="call_window_start_before_end",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_weekday_display()} {self.start:%H:%M}–{self.end:%H:%M}"
+
+    def clean(self) -> None:
+        if self.start is not None and self.end is not None and self.start >= self.end:
+            raise ValidationError({"end": "The window must end after it starts."})
+
+
+class Block(models.Model):
+    """One member never wants to be introduced to another (either way)."""
+
+    blocker = models.ForeignKey(
+        Profile, on_delete=models.CASCADE, related_name="blocks_made"
+    )
+    blocked = models.ForeignKey(
+        Profile, on_delete=models.CASCADE, related_name="blocks_received"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["blocker", "blocked"], name="block_unique"),
+            models.CheckConstraint(
+                condition=~models.Q(blocker=models.F("blocked")), name="block_not_self"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.blocker_id} blocks {self.blocked_id}"
