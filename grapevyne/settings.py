@@ -137,7 +137,8 @@ REDIS_URL = env_str("REDIS_URL", "redis://127.0.0.1:6379/0")
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": env_str("CACHE_URL", REDIS_URL),
+        # Its own Redis database: clearing the cache must never flush the broker.
+        "LOCATION": env_str("CACHE_URL", "redis://127.0.0.1:6379/1"),
         "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "grapevyne"),
     }
 }

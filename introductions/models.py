@@ -38,6 +38,18 @@ class Introduction(models.Model):
         help_text="Why we think they should meet: shared tags and complementary goals. "
         "Shared sensitive tags are kept apart until both accepted.",
     )
+
+    class Response(models.TextChoices):
+        ACCEPTED = "accepted", "Accepted"
+        DECLINED = "declined", "Declined"
+
+    a_response = models.CharField(max_length=8, choices=Response.choices, blank=True)
+    b_response = models.CharField(max_length=8, choices=Response.choices, blank=True)
+    a_responded_at = models.DateTimeField(null=True, blank=True)
+    b_responded_at = models.DateTimeField(null=True, blank=True)
+    offered_at = models.DateTimeField(null=True, blank=True)
+    connected_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
     requested_by = models.ForeignKey(
         Profile,
         null=True,
