@@ -76,6 +76,7 @@ class ProfileFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Profile
         django_get_or_create = ("user",)
+        skip_postgeneration_save = True
 
     user = factory.SubFactory(UserFactory)
     display_name = factory.Faker("name")

@@ -1,0 +1,209 @@
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.exceptions import ValidationError
+from django.db.models import Count
+from django.http import HttpRequest
+from django.shortcuts import render
+
+from . import services
+from .models import (
+    Block,
+    CallWindow,
+    GoalKind,
+    Interest,
+    InterestCategory,
+    MemberGoal,
+    MemberInterest,
+    Profile,
+    Resource,
+    Specialty,
+    User,
+)
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    ordering = ["email"]
+    list_display = ["email", "is_active", "is_staff", "date_joined", "last_login"]
+    search_fields = ["email"]
+    fieldsets = [
+        (None, {"fields": ["email", "password"]}),
+        (
+            "Permissions",
+            {"fields": ["is_active", "is_staff", "is_superuser", "groups"]},
+        ),
+        ("Dates", {"fields": ["last_login", "date_joined"]}),
+    ]
+    add_fieldsets = [
+        (None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]}),
+    ]
+
+
+class MergeForm(forms.Form):
+    target = forms.ModelChoiceField(
+        label="Merge into", queryset=Interest.objects.active().order_by("name")
+    )
+
+
+@admin.register(Interest)
+class InterestAdmin(admin.ModelAdmin):
+    list_display = ["name", "category", "status", "sensitive", "member_count"]
+    list_filter = ["status", "sensitive", "category"]
+    search_fields = ["name", "slug", "description"]
+    prepopulated_fields = {"slug": ["name"]}
+    raw_id_fields = ["merged_into", "suggested_by"]
+    actions = ["approve", "retire", "merge"]
+
+    def get_queryset(self, request: HttpRequest):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("category")
+            .annotate(member_count=Count("member_links"))
+        )
+
+    @admin.display(ordering="member_count", description="members")
+    def member_count(self, obj: Interest) -> int:
+        return obj.member_count
+
+    def _each(self, request, queryset, service, done: str) -> None:
+        count = 0
+        for interest in queryset:
+            try:
+                service(interest=interest)
+            except ValidationError as exc:
+                self.message_user(request, exc.messages[0], messages.ERROR)
+            else:
+                count += 1
+        if count:
+            self.message_user(request, f"{count} tag(s) {done}.", messages.SUCCESS)
+
+    @admin.action(description="Approve selected suggestions")
+    def approve(self, request, queryset):
+        self._each(request, queryset, services.interest_approve, "approved")
+
+    @admin.action(description="Retire selected tags")
+    def retire(self, request, queryset):
+        self._each(request, queryset, services.interest_retire, "retired")
+
+    @admin.action(description="Merge selected tags into another tag…")
+    def merge(self, request, queryset):
+        if "apply" in request.POST:
+            form = MergeForm(request.POST)
+            if form.is_valid():
+                target = form.cleaned_data["target"]
+                moved = 0
+                for source in queryset.exclude(pk=target.pk):
+                    moved += services.interest_merge(source=source, target=target)
+                self.message_user(
+                    request,
+                    f"Merged into “{target}”: {moved} member link(s) moved.",
+                    messages.SUCCESS,
+                )
+                return None
+        else:
+            form = MergeForm()
+        return render(
+            request,
+            "admin/profiles/interest/merge.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": "Merge tags",
+                "tags": queryset,
+                "form": form,
+                "action_checkbox_name": ACTION_CHECKBOX_NAME,
+                "opts": self.model._meta,
+            },
+        )
+
+
+@admin.register(InterestCategory)
+class InterestCategoryAdmin(admin.ModelAdmin):
+    list_display = ["name", "position", "is_wellbeing", "tag_count"]
+    prepopulated_fields = {"slug": ["name"]}
+    list_editable = ["position"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(tag_count=Count("interests"))
+
+    @admin.display(ordering="tag_count", description="tags")
+    def tag_count(self, obj) -> int:
+        return obj.tag_count
+
+
+@admin.register(Specialty)
+class SpecialtyAdmin(admin.ModelAdmin):
+    list_display = ["name", "parent", "is_active", "member_count"]
+    list_filter = ["is_active"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("parent")
+            .annotate(member_count=Count("profiles"))
+        )
+
+    @admin.display(ordering="member_count", description="members")
+    def member_count(self, obj) -> int:
+        return obj.member_count
+
+
+@admin.register(GoalKind)
+class GoalKindAdmin(admin.ModelAdmin):
+    list_display = ["name", "position", "is_active", "member_count"]
+    list_editable = ["position", "is_active"]
+    prepopulated_fields = {"slug": ["name"]}
+
+    def get_queryset(self, request):
+        return (
+            super().get_queryset(request).annotate(member_count=Count("member_goals"))
+        )
+
+    @admin.display(ordering="member_count", description="member goals")
+    def member_count(self, obj) -> int:
+        return obj.member_count
+
+
+@admin.register(Resource)
+class ResourceAdmin(admin.ModelAdmin):
+    list_display = ["title", "category", "phone", "url", "position"]
+    list_filter = ["category"]
+
+
+class MemberInterestInline(admin.TabularInline):
+    model = MemberInterest
+    raw_id_fields = ["interest"]
+    extra = 0
+
+
+class MemberGoalInline(admin.TabularInline):
+    model = MemberGoal
+    raw_id_fields = ["interest"]
+    extra = 0
+
+
+class CallWindowInline(admin.TabularInline):
+    model = CallWindow
+    extra = 0
+
+
+@admin.register(Profile)
+class ProfileAdmin(admin.ModelAdmin):
+    list_display = ["display_name", "role", "specialty", "country", "onboarded_at"]
+    list_filter = ["role", "intro_frequency", "specialty"]
+    search_fields = ["display_name", "user__email", "institution", "city"]
+    list_select_related = ["specialty"]
+    raw_id_fields = ["user"]
+    inlines = [MemberInterestInline, MemberGoalInline, CallWindowInline]
+    exclude = ["search_vector"]
+
+
+@admin.register(Block)
+class BlockAdmin(admin.ModelAdmin):
+    list_display = ["blocker", "blocked", "created_at"]
+    raw_id_fields = ["blocker", "blocked"]

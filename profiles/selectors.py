@@ -1,0 +1,187 @@
+"""Reads of member profiles and the interest taxonomy."""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.db.models import Count, F, Prefetch, Q, QuerySet
+
+from .models import (
+    GoalKind,
+    Interest,
+    InterestCategory,
+    MemberGoal,
+    Profile,
+    Resource,
+    Specialty,
+    User,
+)
+
+
+@dataclass(frozen=True)
+class Completeness:
+    percent: int
+    missing: list[str]
+
+    @property
+    def is_complete(self) -> bool:
+        return not self.missing
+
+
+def profile_completeness(*, profile: Profile) -> Completeness:
+    """How far a member is from a profile the matching engine can use well.
+
+    Interests weigh most: without at least three, a member cannot be matched.
+    """
+    interest_count = profile.member_interests.filter(
+        interest__status=Interest.Status.ACTIVE
+    ).count()
+    goal_count = profile.goals.count()
+    checks = [
+        (bool(profile.display_name), 10, "your name"),
+        (bool(profile.role), 10, "your role"),
+        (profile.specialty_id is not None, 10, "your specialty"),
+        (bool(profile.city and profile.country), 5, "where you are"),
+        (bool(profile.bio), 10, "a short bio"),
+        (
+            interest_count >= settings.MIN_INTERESTS,
+            35,
+            f"at least {settings.MIN_INTERESTS} interests",
+        ),
+        (goal_count > 0, 15, "what you seek or offer"),
+        (profile.call_windows.exists(), 5, "when you can take a call"),
+    ]
+    percent = sum(weight for done, weight, _ in checks if done)
+    missing = [label for done, weight, label in checks if not done]
+    return Completeness(percent=percent, missing=missing)
+
+
+def member_interests(*, profile: Profile) -> QuerySet[Interest]:
+    """A member's own interests, sensitive ones included (for their eyes only)."""
+    return (
+        Interest.objects.filter(member_links__profile=profile)
+        .select_related("category")
+        .order_by("category__position", "name")
+    )
+
+
+def interest_search(*, query: str, exclude_profile: Profile | None = None, limit=12):
+    """Active tags whose name or description matches, for the tag picker."""
+    query = query.strip()[:80]
+    tags = Interest.objects.active().select_related("category")
+    if query:
+        tags = tags.filter(Q(name__icontains=query) | Q(description__icontains=query))
+    if exclude_profile is not None:
+        tags = tags.exclude(member_links__profile=exclude_profile)
+    return tags.order_by("name")[:limit]
+
+
+def popular_interests_by_category(*, per_category: int = 6) -> list[InterestCategory]:
+    """Each category with its most-picked active tags as `.popular` (two queries)."""
+    categories = list(InterestCategory.objects.all())
+    tags = (
+        Interest.objects.active()
+        .annotate(member_count=Count("member_links"))
+        .order_by("category_id", "-member_count", "name")
+    )
+    by_category: dict[int, list[Interest]] = {}
+    for tag in tags:
+        bucket = by_category.setdefault(tag.category_id, [])
+        if len(bucket) < per_category:
+            bucket.append(tag)
+    for category in categories:
+        category.popular = by_category.get(category.pk, [])
+    return [c for c in categories if c.popular]
+
+
+def public_interests_prefetch() -> Prefetch:
+    return Prefetch(
+        "interests",
+        queryset=Interest.objects.public().order_by("name"),
+        to_attr="public_interests",
+    )
+
+
+def _goals_prefetch() -> Prefetch:
+    return Prefetch(
+        "goals",
+        queryset=MemberGoal.objects.select_related("kind", "interest"),
+        to_attr="goal_list",
+    )
+
+
+def directory_profiles(
+    *,
+    viewer: User,
+    query: str = "",
+    interest_slugs: list[str] | None = None,
+    specialty_slug: str = "",
+    goal_slug: str = "",
+) -> QuerySet[Profile]:
+    """Members a viewer can find in the directory, best matches first.
+
+    Only public tags can be searched or filtered on: a sensitive tag in the URL
+    matches nobody, so that nobody can probe who holds it.
+    """
+    profiles = Profile.objects.filter(
+        user__is_active=True, onboarded_at__isnull=False
+    ).exclude(user=viewer)
+    for slug in interest_slugs or []:
+        profiles = profiles.filter(
+            member_interests__interest__slug=slug,
+            member_interests__interest__status=Interest.Status.ACTIVE,
+            member_interests__interest__sensitive=False,
+        )
+    if specialty_slug:
+        profiles = profiles.filter(
+            Q(specialty__slug=specialty_slug)
+            | Q(specialty__parent__slug=specialty_slug)
+        )
+    if goal_slug:
+        profiles = profiles.filter(goals__kind__slug=goal_slug).distinct()
+    query = query.strip()[:200]
+    if query:
+        search = SearchQuery(query, config="english", search_type="websearch") | (
+            SearchQuery(query, config="simple", search_type="websearch")
+        )
+        profiles = (
+            profiles.filter(search_vector=search)
+            .annotate(rank=SearchRank(F("search_vector"), search))
+            .order_by("-rank", "display_name", "pk")
+        )
+    else:
+        profiles = profiles.order_by("display_name", "pk")
+    return profiles.select_related("specialty").prefetch_related(
+        public_interests_prefetch(), _goals_prefetch()
+    )
+
+
+def directory_filters() -> dict:
+    """The choices for the directory's filter form (three queries)."""
+    return {
+        "categories": popular_interests_by_category(per_category=50),
+        "specialties": Specialty.objects.active(),
+        "goal_kinds": GoalKind.objects.active(),
+    }
+
+
+def profile_for_member(*, viewer: User, pk: int) -> Profile | None:
+    """A member's profile as another member may see it (never their email)."""
+    return (
+        Profile.objects.filter(pk=pk, user__is_active=True)
+        .select_related("specialty")
+        .prefetch_related(public_interests_prefetch(), _goals_prefetch())
+        .first()
+    )
+
+
+def dashboard_resources(*, profile: Profile) -> list[Resource]:
+    """Resources for the well-being categories the member picked a tag in."""
+    return list(
+        Resource.objects.filter(
+            category__is_wellbeing=True,
+            category__interests__member_links__profile=profile,
+        )
+        .distinct()
+        .order_by("position", "title")
+    )

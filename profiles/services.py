@@ -1,0 +1,234 @@
+"""Writes to member profiles and the interest taxonomy."""
+
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from .models import (
+    GoalKind,
+    Interest,
+    InterestCategory,
+    MemberGoal,
+    MemberInterest,
+    Profile,
+    User,
+)
+
+# The directory's full-text document. Names use the 'simple' configuration so that
+# surnames are not stemmed; the rest is English. Sensitive tags never enter it.
+_SEARCH_VECTOR_SQL = """
+UPDATE profiles_profile AS p
+SET search_vector =
+    setweight(to_tsvector('simple', coalesce(p.display_name, '')), 'A')
+    || setweight(to_tsvector('english', coalesce(s.name, '')), 'A')
+    || setweight(to_tsvector('english', coalesce((
+        SELECT string_agg(i.name, ' ')
+        FROM profiles_memberinterest mi
+        JOIN profiles_interest i ON i.id = mi.interest_id
+        WHERE mi.profile_id = p.id AND i.status = 'active' AND NOT i.sensitive
+    ), '')), 'B')
+    || setweight(to_tsvector('english', coalesce((
+        SELECT string_agg(k.name, ' ')
+        FROM profiles_membergoal g
+        JOIN profiles_goalkind k ON k.id = g.kind_id
+        WHERE g.profile_id = p.id
+    ), '')), 'B')
+    || setweight(to_tsvector('english',
+        concat_ws(' ', p.institution, p.city, p.region, p.bio)), 'C')
+FROM profiles_profile AS p2
+LEFT JOIN profiles_specialty AS s ON s.id = p2.specialty_id
+WHERE p.id = p2.id AND p.id = ANY(%s)
+"""
+
+
+def profiles_refresh_search_vectors(*, profile_ids: Iterable[int]) -> None:
+    """Recompute the directory search document of the given profiles in one query."""
+    ids = list(profile_ids)
+    if not ids:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(_SEARCH_VECTOR_SQL, [ids])
+
+
+def profile_get_or_create(*, user: User) -> Profile:
+    profile, _ = Profile.objects.get_or_create(user=user)
+    return profile
+
+
+@transaction.atomic
+def profile_save(*, profile: Profile) -> Profile:
+    """Save a profile edited through a form and keep its search document current."""
+    profile.save()
+    profiles_refresh_search_vectors(profile_ids=[profile.pk])
+    return profile
+
+
+@transaction.atomic
+def profile_complete_onboarding(*, profile: Profile) -> None:
+    if profile.onboarded_at is None:
+        profile.onboarded_at = timezone.now()
+        profile.save(update_fields=["onboarded_at", "updated_at"])
+
+
+@transaction.atomic
+def member_interest_add(*, profile: Profile, interest: Interest) -> None:
+    """Add a tag to a member's interests, within the allowed maximum."""
+    if interest.status != Interest.Status.ACTIVE:
+        raise ValidationError("This interest is not available.")
+    # Lock the profile row so that two quick clicks cannot both pass the limit.
+    Profile.objects.select_for_update().only("pk").get(pk=profile.pk)
+    if profile.member_interests.filter(interest=interest).exists():
+        return
+    if profile.member_interests.count() >= settings.MAX_INTERESTS:
+        raise ValidationError(
+            f"You can pick at most {settings.MAX_INTERESTS} interests. "
+            "Remove one to add another."
+        )
+    MemberInterest.objects.create(profile=profile, interest=interest)
+    profiles_refresh_search_vectors(profile_ids=[profile.pk])
+
+
+@transaction.atomic
+def member_interest_remove(*, profile: Profile, interest: Interest) -> None:
+    profile.member_interests.filter(interest=interest).delete()
+    # A goal about an interest the member dropped keeps the goal, not the tie.
+    profile.goals.filter(interest=interest).update(interest=None)
+    profiles_refresh_search_vectors(profile_ids=[profile.pk])
+
+
+@transaction.atomic
+def member_goal_add(
+    *,
+    profile: Profile,
+    kind: GoalKind,
+    direction: str,
+    interest: Interest | None = None,
+) -> MemberGoal:
+    if (
+        interest is not None
+        and not profile.member_interests.filter(interest=interest).exists()
+    ):
+        raise ValidationError("A goal can only be tied to one of your own interests.")
+    if profile.goals.filter(direction=direction).count() >= (
+        settings.MAX_GOALS_PER_DIRECTION
+    ):
+        raise ValidationError(
+            f"You can list at most {settings.MAX_GOALS_PER_DIRECTION} goals here."
+        )
+    goal, _ = MemberGoal.objects.get_or_create(
+        profile=profile, kind=kind, direction=direction, interest=interest
+    )
+    profiles_refresh_search_vectors(profile_ids=[profile.pk])
+    return goal
+
+
+@transaction.atomic
+def member_goal_remove(*, goal: MemberGoal) -> None:
+    profile_id = goal.profile_id
+    goal.delete()
+    profiles_refresh_search_vectors(profile_ids=[profile_id])
+
+
+def _unique_slug(name: str) -> str:
+    base = slugify(name)[:80] or "interest"
+    slug, n = base, 2
+    while Interest.objects.filter(slug=slug).exists():
+        slug = f"{base}-{n}"
+        n += 1
+    return slug
+
+
+@transaction.atomic
+def interest_suggest(
+    *, user: User, name: str, category: InterestCategory, description: str = ""
+) -> Interest:
+    """A member suggests a new tag; it waits, pending, in the admins' queue."""
+    name = " ".join(name.split())
+    existing = Interest.objects.filter(name__iexact=name).exclude(
+        status=Interest.Status.RETIRED
+    )
+    if existing.filter(status=Interest.Status.ACTIVE).exists():
+        raise ValidationError(f"“{name}” already exists: pick it from the list.")
+    if existing.filter(status=Interest.Status.PENDING).exists():
+        raise ValidationError(f"“{name}” has already been suggested and awaits review.")
+    return Interest.objects.create(
+        name=name,
+        slug=_unique_slug(name),
+        category=category,
+        description=description,
+        status=Interest.Status.PENDING,
+        suggested_by=user,
+    )
+
+
+@transaction.atomic
+def interest_approve(*, interest: Interest) -> None:
+    if interest.status != Interest.Status.PENDING:
+        raise ValidationError(f"“{interest}” is not a pending suggestion.")
+    if Interest.objects.active().filter(name__iexact=interest.name).exists():
+        raise ValidationError(
+            f"An active tag named “{interest}” exists: merge the suggestion into it."
+        )
+    interest.status = Interest.Status.ACTIVE
+    interest.save(update_fields=["status"])
+
+
+@transaction.atomic
+def interest_retire(*, interest: Interest) -> None:
+    """Retire a tag: members keep nothing pointing at a tag nobody can pick."""
+    affected = list(interest.member_links.values_list("profile_id", flat=True))
+    interest.status = Interest.Status.RETIRED
+    interest.save(update_fields=["status"])
+    interest.member_links.all().delete()
+    MemberGoal.objects.filter(interest=interest).update(interest=None)
+    profiles_refresh_search_vectors(profile_ids=affected)
+
+
+@transaction.atomic
+def interest_merge(*, source: Interest, target: Interest) -> int:
+    """Merge `source` into `target`, atomically.
+
+    Every member link moves to the surviving tag (members who had both keep one),
+    goals tied to the source follow, and the source is retired with a pointer to the
+    target so that its old address redirects. Returns the number of links moved.
+    """
+    if source.pk == target.pk:
+        raise ValidationError("A tag cannot be merged into itself.")
+    if target.status != Interest.Status.ACTIVE:
+        raise ValidationError(f"“{target}” is not active: merge into an active tag.")
+    # Lock both rows in id order so concurrent merges cannot deadlock.
+    list(
+        Interest.objects.select_for_update()
+        .filter(pk__in=[source.pk, target.pk])
+        .order_by("pk")
+    )
+    already = MemberInterest.objects.filter(interest=target).values("profile_id")
+    source_links = MemberInterest.objects.filter(interest=source)
+    affected = list(source_links.values_list("profile_id", flat=True))
+    source_links.filter(profile_id__in=already).delete()
+    moved = source_links.update(interest=target)
+
+    for goal in MemberGoal.objects.filter(interest=source):
+        duplicate = MemberGoal.objects.filter(
+            profile_id=goal.profile_id,
+            direction=goal.direction,
+            kind_id=goal.kind_id,
+            interest=target,
+        ).exists()
+        if duplicate:
+            goal.delete()
+        else:
+            goal.interest = target
+            goal.save(update_fields=["interest"])
+
+    # Earlier merges into the source now point at the survivor: redirects stay one hop.
+    Interest.objects.filter(merged_into=source).update(merged_into=target)
+    source.status = Interest.Status.RETIRED
+    source.merged_into = target
+    source.save(update_fields=["status", "merged_into"])
+    profiles_refresh_search_vectors(profile_ids=affected)
+    return moved

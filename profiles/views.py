@@ -1,0 +1,440 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from . import selectors, services
+from .forms import (
+    AboutForm,
+    CallWindowFormSet,
+    DirectorySearchForm,
+    GoalForm,
+    InterestChoiceForm,
+    PreferencesForm,
+    SuggestInterestForm,
+)
+from .models import Interest, MemberGoal, Profile
+
+ONBOARDING_STEPS = [
+    ("onboarding_about", "About you"),
+    ("onboarding_interests", "Interests"),
+    ("onboarding_goals", "Goals"),
+]
+
+
+def _profile(request: HttpRequest) -> Profile:
+    return services.profile_get_or_create(user=request.user)
+
+
+def _next_url(request: HttpRequest, default: str) -> str:
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return default
+
+
+def _get_own_goal(request: HttpRequest, pk: int) -> MemberGoal:
+    """A goal the signed-in member may change: their own, else 404."""
+    return get_object_or_404(MemberGoal, pk=pk, profile__user=request.user)
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("dashboard")
+    return render(request, "profiles/home.html")
+
+
+@require_GET
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    profile = _profile(request)
+    return render(
+        request,
+        "profiles/dashboard.html",
+        {
+            "profile": profile,
+            "completeness": selectors.profile_completeness(profile=profile),
+            "resources": selectors.dashboard_resources(profile=profile),
+            "interest_count": profile.member_interests.count(),
+        },
+    )
+
+
+# Onboarding: about you → interests → goals. Each step is a plain form page.
+
+
+@require_GET
+@login_required
+def onboarding_start(request: HttpRequest) -> HttpResponse:
+    profile = _profile(request)
+    if not profile.role:
+        return redirect("onboarding_about")
+    if profile.member_interests.count() < settings.MIN_INTERESTS:
+        return redirect("onboarding_interests")
+    return redirect("onboarding_goals")
+
+
+def _steps(current: str) -> list[dict]:
+    return [
+        {"url": reverse(name), "label": label, "current": name == current}
+        for name, label in ONBOARDING_STEPS
+    ]
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def onboarding_about(request: HttpRequest) -> HttpResponse:
+    return _about_page(
+        request,
+        template="profiles/onboarding_about.html",
+        success_url=reverse("onboarding_interests"),
+        extra={"steps": _steps("onboarding_about")},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def onboarding_interests(request: HttpRequest) -> HttpResponse:
+    profile = _profile(request)
+    if request.method == "POST":
+        if profile.member_interests.count() < settings.MIN_INTERESTS:
+            messages.error(
+                request,
+                f"Pick at least {settings.MIN_INTERESTS} interests so we can find "
+                "people for you.",
+            )
+        else:
+            return redirect("onboarding_goals")
+    context = _picker_context(
+        request, profile, next_url=reverse("onboarding_interests")
+    )
+    context["steps"] = _steps("onboarding_interests")
+    return render(request, "profiles/onboarding_interests.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def onboarding_goals(request: HttpRequest) -> HttpResponse:
+    profile = _profile(request)
+    if request.method == "POST":
+        if profile.member_interests.count() < settings.MIN_INTERESTS:
+            messages.error(request, "Pick your interests first.")
+            return redirect("onboarding_interests")
+        services.profile_complete_onboarding(profile=profile)
+        messages.success(
+            request, "Welcome to Grapevyne! This is your profile as members see it."
+        )
+        return redirect(profile.get_absolute_url())
+    context = _goals_context(profile, next_url=reverse("onboarding_goals"))
+    context["steps"] = _steps("onboarding_goals")
+    return render(request, "profiles/onboarding_goals.html", context)
+
+
+# One's own profile.
+
+
+def _about_page(
+    request: HttpRequest, *, template: str, success_url: str, extra: dict
+) -> HttpResponse:
+    profile = _profile(request)
+    form = AboutForm(request.POST or None, instance=profile)
+    if request.method == "POST" and form.is_valid():
+        services.profile_save(profile=form.save(commit=False))
+        messages.success(request, "Saved.")
+        return redirect(success_url)
+    return render(request, template, {"form": form, "profile": profile, **extra})
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def profile_edit(request: HttpRequest) -> HttpResponse:
+    return _about_page(
+        request,
+        template="profiles/profile_edit.html",
+        success_url=reverse("profile_edit"),
+        extra={"tab": "about"},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def profile_preferences(request: HttpRequest) -> HttpResponse:
+    profile = _profile(request)
+    form = PreferencesForm(request.POST or None, instance=profile, prefix="prefs")
+    windows = CallWindowFormSet(
+        request.POST or None, instance=profile, prefix="windows"
+    )
+    if request.method == "POST" and form.is_valid() and windows.is_valid():
+        with transaction.atomic():
+            services.profile_save(profile=form.save(commit=False))
+            windows.save()
+        messages.success(request, "Your introduction preferences are saved.")
+        return redirect("profile_preferences")
+    return render(
+        request,
+        "profiles/profile_preferences.html",
+        {"form": form, "windows": windows, "profile": profile, "tab": "preferences"},
+    )
+
+
+@require_GET
+@login_required
+def profile_interests(request: HttpRequest) -> HttpResponse:
+    profile = _profile(request)
+    context = _picker_context(request, profile, next_url=reverse("profile_interests"))
+    context["tab"] = "interests"
+    return render(request, "profiles/profile_interests.html", context)
+
+
+@require_GET
+@login_required
+def profile_goals(request: HttpRequest) -> HttpResponse:
+    profile = _profile(request)
+    context = _goals_context(profile, next_url=reverse("profile_goals"))
+    context["tab"] = "goals"
+    return render(request, "profiles/profile_goals.html", context)
+
+
+# The tag picker: the same endpoints serve htmx swaps and plain form posts.
+
+
+def _picker_context(
+    request: HttpRequest,
+    profile: Profile,
+    *,
+    next_url: str,
+    suggest_form: SuggestInterestForm | None = None,
+) -> dict:
+    query = request.GET.get("q", "")[:80]
+    picked = list(selectors.member_interests(profile=profile))
+    return {
+        "profile": profile,
+        "picked": picked,
+        "picked_count": len(picked),
+        "min_interests": settings.MIN_INTERESTS,
+        "max_interests": settings.MAX_INTERESTS,
+        "query": query,
+        "results": selectors.interest_search(query=query, exclude_profile=profile)
+        if query
+        else [],
+        "popular": selectors.popular_interests_by_category(),
+        "picked_ids": {i.pk for i in picked},
+        "next_url": next_url,
+        "suggest_form": suggest_form or SuggestInterestForm(),
+    }
+
+
+def _render_picker(
+    request: HttpRequest, profile: Profile, *, status: int = 200, **kwargs
+) -> HttpResponse:
+    next_url = _next_url(request, reverse("profile_interests"))
+    context = _picker_context(request, profile, next_url=next_url, **kwargs)
+    return render(
+        request, "profiles/interest_picker.html#picker", context, status=status
+    )
+
+
+@require_GET
+@login_required
+def interest_search(request: HttpRequest) -> HttpResponse:
+    profile = _profile(request)
+    if not request.htmx:
+        url = _next_url(request, reverse("profile_interests"))
+        return HttpResponseRedirect(f"{url}?q={request.GET.get('q', '')[:80]}")
+    next_url = _next_url(request, reverse("profile_interests"))
+    context = _picker_context(request, profile, next_url=next_url)
+    return render(request, "profiles/interest_picker.html#results", context)
+
+
+def _interest_change(request: HttpRequest, change) -> HttpResponse:
+    profile = _profile(request)
+    form = InterestChoiceForm(request.POST)
+    error = None
+    if form.is_valid():
+        try:
+            change(profile=profile, interest=form.cleaned_data["interest"])
+        except ValidationError as exc:
+            error = exc.messages[0]
+    else:
+        error = form.errors["interest"][0]
+    if request.htmx:
+        if error:
+            messages.error(request, error)
+        return _render_picker(request, profile, status=422 if error else 200)
+    if error:
+        messages.error(request, error)
+    return redirect(_next_url(request, reverse("profile_interests")))
+
+
+@require_POST
+@login_required
+def interest_add(request: HttpRequest) -> HttpResponse:
+    return _interest_change(request, services.member_interest_add)
+
+
+@require_POST
+@login_required
+def interest_remove(request: HttpRequest) -> HttpResponse:
+    return _interest_change(request, services.member_interest_remove)
+
+
+@require_POST
+@login_required
+def interest_suggest(request: HttpRequest) -> HttpResponse:
+    profile = _profile(request)
+    form = SuggestInterestForm(request.POST)
+    if form.is_valid():
+        try:
+            interest = services.interest_suggest(user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error("name", exc)
+        else:
+            messages.success(
+                request,
+                f"Thank you! “{interest.name}” is waiting for an admin to review it.",
+            )
+            form = None
+    if request.htmx:
+        return _render_picker(
+            request, profile, suggest_form=form, status=422 if form else 200
+        )
+    if form is not None:
+        for error in form.errors.values():
+            messages.error(request, error[0])
+    return redirect(_next_url(request, reverse("profile_interests")))
+
+
+# Goals.
+
+
+def _goals_context(
+    profile: Profile, *, next_url: str, form: GoalForm | None = None
+) -> dict:
+    goals = list(profile.goals.select_related("kind", "interest"))
+    return {
+        "profile": profile,
+        "seeks": [g for g in goals if g.direction == MemberGoal.Direction.SEEK],
+        "offers": [g for g in goals if g.direction == MemberGoal.Direction.OFFER],
+        "form": form or GoalForm(profile=profile),
+        "next_url": next_url,
+    }
+
+
+def _render_goals(
+    request: HttpRequest, profile: Profile, *, form=None, status=200
+) -> HttpResponse:
+    context = _goals_context(
+        profile, next_url=_next_url(request, reverse("profile_goals")), form=form
+    )
+    return render(request, "profiles/goals.html#goals", context, status=status)
+
+
+@require_POST
+@login_required
+def goal_add(request: HttpRequest) -> HttpResponse:
+    profile = _profile(request)
+    form = GoalForm(request.POST, profile=profile)
+    if form.is_valid():
+        try:
+            services.member_goal_add(profile=profile, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            form = None
+    if request.htmx:
+        return _render_goals(request, profile, form=form, status=422 if form else 200)
+    if form is not None:
+        context = _goals_context(
+            profile, next_url=_next_url(request, reverse("profile_goals")), form=form
+        )
+        context["tab"] = "goals"
+        return render(request, "profiles/profile_goals.html", context, status=422)
+    return redirect(_next_url(request, reverse("profile_goals")))
+
+
+@require_POST
+@login_required
+def goal_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    goal = _get_own_goal(request, pk)
+    services.member_goal_remove(goal=goal)
+    if request.htmx:
+        return _render_goals(request, _profile(request))
+    return redirect(_next_url(request, reverse("profile_goals")))
+
+
+# Other members.
+
+
+@require_GET
+@login_required
+def directory(request: HttpRequest) -> HttpResponse:
+    form = DirectorySearchForm(request.GET)
+    form.is_valid()
+    data = form.cleaned_data
+    profiles = selectors.directory_profiles(
+        viewer=request.user,
+        query=data.get("q", ""),
+        interest_slugs=data.get("interest", []),
+        specialty_slug=data.get("specialty", ""),
+        goal_slug=data.get("goal", ""),
+    )
+    page = Paginator(profiles, settings.DIRECTORY_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    query_string = request.GET.copy()
+    query_string.pop("page", None)
+    context = {
+        "form": form,
+        "page": page,
+        "query_string": query_string.urlencode(),
+        "selected_interests": set(data.get("interest", [])),
+        **selectors.directory_filters(),
+    }
+    template = "profiles/directory.html"
+    if request.htmx and request.htmx.target == "directory-results":
+        template += "#results"
+    return render(request, template, context)
+
+
+@require_GET
+@login_required
+def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    profile = selectors.profile_for_member(viewer=request.user, pk=pk)
+    if profile is None:
+        return render(request, "profiles/member_missing.html", status=404)
+    is_self = profile.user_id == request.user.pk
+    return render(
+        request,
+        "profiles/member_detail.html",
+        {
+            "member": profile,
+            "is_self": is_self,
+            "own_interests": selectors.member_interests(profile=profile)
+            if is_self
+            else None,
+        },
+    )
+
+
+@require_GET
+@login_required
+def interest_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """A tag's address: the directory filtered on it; merged tags redirect."""
+    interest = get_object_or_404(Interest, slug=slug, sensitive=False)
+    if interest.merged_into_id:
+        return redirect(interest.merged_into, permanent=True)
+    if interest.status != Interest.Status.ACTIVE:
+        return render(
+            request, "profiles/member_missing.html", {"what": "interest"}, status=404
+        )
+    return redirect(f"{reverse('directory')}?interest={interest.slug}")
