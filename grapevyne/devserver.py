@@ -15,6 +15,7 @@ Usage: python -m grapevyne.devserver [--port 8000]   (or GRAPEVYNE_PORT)
 
 import argparse
 import contextlib
+import logging
 import os
 import shutil
 import signal
@@ -208,6 +209,8 @@ def ensure_embedded_extra() -> None:
 def start_embedded_postgres(services: Services) -> str:
     import pgserver
 
+    # Django's logging config, set up in this process, would print its every step.
+    logging.getLogger("pgserver").setLevel(logging.WARNING)
     VAR_DIR.mkdir(exist_ok=True)
     server = pgserver.get_server(VAR_DIR / "pgdata", cleanup_mode="stop")
     services.pg_server = server
