@@ -1,0 +1,158 @@
+"""The parts of `make run` that decide and prepare; the long-running loop is tried by
+hand (see the devserver module docstring)."""
+
+import os
+import socket
+import uuid
+from urllib.parse import urlsplit, urlunsplit
+
+import psycopg
+import pytest
+from psycopg import sql
+
+from grapevyne import devserver
+
+
+@pytest.mark.parametrize(
+    ("url", "mode", "reachable", "installed", "expected"),
+    [
+        ("postgres://db/x", "auto", False, False, devserver.FROM_ENV),
+        ("postgres://db/x", "embedded", True, True, devserver.FROM_ENV),
+        (None, "auto", True, True, devserver.RUNNING),
+        (None, "auto", False, True, devserver.START_LOCAL),
+        (None, "auto", False, False, devserver.EMBEDDED),
+        ("", "auto", False, False, devserver.EMBEDDED),
+        (None, "embedded", True, True, devserver.EMBEDDED),
+    ],
+)
+def test_it_chooses_where_a_service_comes_from(
+    url, mode, reachable, installed, expected
+):
+    source = devserver.choose_source(
+        url=url, mode=mode, reachable=reachable, installed=installed
+    )
+
+    assert source == expected
+
+
+def test_the_services_mode_defaults_to_auto():
+    assert devserver.services_mode({}) == "auto"
+    assert devserver.services_mode({"GRAPEVYNE_DEV_SERVICES": " Embedded "}) == (
+        "embedded"
+    )
+
+
+def test_it_rejects_an_unknown_services_mode():
+    with pytest.raises(devserver.DevServerError, match="GRAPEVYNE_DEV_SERVICES"):
+        devserver.services_mode({"GRAPEVYNE_DEV_SERVICES": "docker"})
+
+
+def test_services_from_the_environment_are_used_as_given():
+    env = {
+        "DATABASE_URL": "postgres://postgres@db.invalid:5432/elsewhere",
+        "REDIS_URL": "redis://cache.invalid:6379/4",
+    }
+
+    services = devserver.find_services(env)
+
+    assert services.database_url == env["DATABASE_URL"]
+    assert services.redis_url == env["REDIS_URL"]
+    assert services.pg_server is None
+    assert services.redis_process is None
+
+
+@pytest.mark.parametrize(
+    ("redis_url", "expected"),
+    [
+        ("redis://127.0.0.1:6379/0", "redis://127.0.0.1:6379/1"),
+        ("redis://127.0.0.1:6379/10", "redis://127.0.0.1:6379/11"),
+        ("redis://127.0.0.1:6379", "redis://127.0.0.1:6379/1"),
+        ("redis://:secret@redis:6379/2", "redis://:secret@redis:6379/3"),
+    ],
+)
+def test_the_cache_gets_the_redis_database_after_the_brokers(redis_url, expected):
+    assert devserver.cache_url_for(redis_url) == expected
+
+
+def test_it_sees_whether_a_port_is_listening():
+    with socket.socket() as server:
+        server.bind(("127.0.0.1", 0))
+        server.listen()
+        port = server.getsockname()[1]
+        assert devserver.is_reachable("127.0.0.1", port)
+
+    assert not devserver.is_reachable("127.0.0.1", port)
+
+
+def test_it_reads_a_socket_folder_from_a_percent_encoded_host():
+    params = devserver.connection_params(
+        "postgres://postgres@%2Fsrv%2Fgv%2Fpgdata/grapevyne"
+    )
+
+    assert params == {
+        "dbname": "grapevyne",
+        "host": "/srv/gv/pgdata",
+        "user": "postgres",
+    }
+
+
+def test_it_reads_host_port_and_password():
+    params = devserver.connection_params("postgres://app:s3cret@db:5433/gv")
+
+    assert params == {
+        "dbname": "gv",
+        "host": "db",
+        "port": "5433",
+        "user": "app",
+        "password": "s3cret",
+    }
+
+
+@pytest.fixture
+def scratch_database_url():
+    """A DATABASE_URL on the test server naming a database that does not exist yet."""
+    base = os.environ.get(
+        "DATABASE_URL", "postgres://postgres@127.0.0.1:5432/grapevyne"
+    )
+    name = f"gv_devserver_scratch_{uuid.uuid4().hex[:12]}"
+    url = urlunsplit(urlsplit(base)._replace(path=f"/{name}"))
+    yield url, name
+    params = devserver.connection_params(url)
+    params.pop("dbname")
+    with psycopg.connect(**params, dbname="postgres", autocommit=True) as conn:
+        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
+
+
+def _database_exists(url: str, name: str) -> bool:
+    params = devserver.connection_params(url)
+    params.pop("dbname")
+    with psycopg.connect(**params, dbname="postgres") as conn:
+        row = conn.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", [name]
+        ).fetchone()
+    return row is not None
+
+
+def test_it_creates_a_missing_database_once(scratch_database_url):
+    url, name = scratch_database_url
+    assert not _database_exists(url, name)
+
+    assert devserver.ensure_database(url) is True
+    assert _database_exists(url, name)
+    assert devserver.ensure_database(url) is False
+
+
+def test_each_output_line_gets_its_process_label():
+    assert devserver.prefix_line("web", "GET / 200\n") == "[web]    GET / 200\n"
+    assert devserver.prefix_line("worker", "ready\r\n") == "[worker] ready\n"
+    assert devserver.prefix_line("beat", "") == "[beat]   \n"
+
+
+def test_web_worker_and_beat_are_started_with_the_chosen_port():
+    commands = devserver.process_commands(8123)
+
+    assert set(commands) == {"web", "worker", "beat"}
+    assert commands["web"][-2:] == ["runserver", "127.0.0.1:8123"]
+    assert "--concurrency" in commands["worker"]
+    schedule = commands["beat"][commands["beat"].index("--schedule") + 1]
+    assert schedule.startswith(str(devserver.VAR_DIR))
