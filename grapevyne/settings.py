@@ -275,3 +275,62 @@ MIN_INTERESTS = 3
 MAX_INTERESTS = 30
 MAX_GOALS_PER_DIRECTION = 10
 DIRECTORY_PAGE_SIZE = 20
+
+# --- Matching engine ---
+# Weights of matching.scoring.Weights; the README works an example through them.
+MATCHING_WEIGHT_INTEREST = env_float("MATCHING_WEIGHT_INTEREST", 1.0)
+MATCHING_WEIGHT_GOAL = env_float("MATCHING_WEIGHT_GOAL", 0.15)
+MATCHING_GOAL_MAX_KINDS = env_int("MATCHING_GOAL_MAX_KINDS", 3)
+MATCHING_WEIGHT_CROSS_SPECIALTY = env_float("MATCHING_WEIGHT_CROSS_SPECIALTY", 0.03)
+MATCHING_WEIGHT_CROSS_SPECIALTY_PREFERRED = env_float(
+    "MATCHING_WEIGHT_CROSS_SPECIALTY_PREFERRED", 0.10
+)
+MATCHING_MIN_SCORE = env_float("MATCHING_MIN_SCORE", 0.05)
+# Candidates kept per member, members per block task, and pairing limits.
+MATCHING_K = env_int("MATCHING_K", 20)
+MATCHING_BLOCK_SIZE = env_int("MATCHING_BLOCK_SIZE", 25_000)
+MATCHING_INTROS_PER_ROUND = env_int("MATCHING_INTROS_PER_ROUND", 1)
+MATCHING_EXPOSURE_CAP = env_int("MATCHING_EXPOSURE_CAP", 2)
+# A pair introduced before is never proposed again within this many days; unset
+# (the default) means never again. Declines and blocks exclude a pair for good.
+MATCHING_REINTRO_DAYS: int | None = (
+    env_int("MATCHING_REINTRO_DAYS", 0)
+    if os.environ.get("MATCHING_REINTRO_DAYS")
+    else None
+)
+# Offers a member let expire in a row before they are paused automatically.
+MATCHING_AUTO_PAUSE_AFTER = env_int("MATCHING_AUTO_PAUSE_AFTER", 3)
+# A member is due when their last intro is this much less than their frequency old,
+# so that a weekly round a few minutes early still serves weekly members.
+MATCHING_DUE_GRACE_HOURS = env_int("MATCHING_DUE_GRACE_HOURS", 12)
+# When the round runs: five crontab fields, minute hour day-of-month month
+# day-of-week (default Tuesdays 14:00 UTC, once a week).
+MATCHING_ROUND_CRONTAB = env_str("MATCHING_ROUND_CRONTAB", "0 14 * * tue")
+
+
+def _crontab(name: str, value: str):
+    from celery.schedules import crontab
+
+    fields = value.split()
+    if len(fields) != 5:
+        raise ImproperlyConfigured(
+            f"{name} must have five crontab fields, not {value!r}"
+        )
+    minute, hour, day_of_month, month_of_year, day_of_week = fields
+    try:
+        return crontab(
+            minute=minute,
+            hour=hour,
+            day_of_month=day_of_month,
+            month_of_year=month_of_year,
+            day_of_week=day_of_week,
+        )
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name}: {exc}") from None
+
+
+CELERY_BEAT_SCHEDULE["matching-round"] = {
+    "task": "matching.tasks.start_round",
+    "schedule": _crontab("MATCHING_ROUND_CRONTAB", MATCHING_ROUND_CRONTAB),
+    "kwargs": {"trigger": "beat"},
+}

@@ -1,0 +1,147 @@
+from django.contrib import admin, messages
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import NoReverseMatch, path, reverse
+from django.utils.html import format_html
+from django.views.decorators.http import require_POST
+
+from .models import AutoPause, LeftOut, Round, RoundBlock, RoundPair
+
+
+def _queue_dry_run() -> None:
+    from .tasks import start_round
+
+    transaction.on_commit(
+        lambda: start_round.delay(trigger=Round.Trigger.ADMIN, dry_run=True)
+    )
+
+
+class RoundPairInline(admin.TabularInline):
+    model = RoundPair
+    fields = ["member_a", "member_b", "score", "explanation", "intro_link"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = False
+    max_num = 0
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("member_a", "member_b")
+
+    @admin.display(description="introduction")
+    def intro_link(self, obj: RoundPair) -> str:
+        if obj.introduction_id is None:
+            return "—"
+        try:
+            url = reverse(
+                "admin:introductions_introduction_change", args=[obj.introduction_id]
+            )
+        except NoReverseMatch:
+            return f"#{obj.introduction_id}"
+        return format_html('<a href="{}">#{}</a>', url, obj.introduction_id)
+
+
+class LeftOutInline(admin.TabularInline):
+    model = LeftOut
+    fields = ["member", "reason"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    max_num = 0
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("member")
+
+
+class RoundBlockInline(admin.TabularInline):
+    model = RoundBlock
+    fields = ["block", "start", "stop", "candidates", "seconds", "seconds_write"]
+    readonly_fields = [*fields, "done_at"]
+    extra = 0
+    can_delete = False
+    max_num = 0
+
+
+@admin.register(Round)
+class RoundAdmin(admin.ModelAdmin):
+    list_display = [
+        "id",
+        "created_at",
+        "status",
+        "dry_run",
+        "trigger",
+        "members_considered",
+        "candidate_pairs",
+        "pairs_chosen",
+        "intros_created",
+        "seconds_total_display",
+    ]
+    list_filter = ["status", "dry_run", "trigger"]
+    date_hierarchy = "created_at"
+    actions = ["dry_run_now"]
+    inlines = [RoundPairInline, LeftOutInline, RoundBlockInline]
+    readonly_fields = [
+        "status",
+        "dry_run",
+        "trigger",
+        "created_at",
+        "started_at",
+        "finished_at",
+        "error",
+        "k",
+        "block_size",
+        "blocks",
+        "parameters",
+        "members_considered",
+        "members_paused",
+        "candidate_pairs",
+        "pairs_chosen",
+        "intros_created",
+        "seconds_load",
+        "seconds_score",
+        "seconds_pair",
+        "seconds_write",
+    ]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    @admin.display(description="seconds")
+    def seconds_total_display(self, obj: Round) -> str:
+        return f"{obj.seconds_total:.1f}"
+
+    @admin.action(description="Dry run a round now (with today's members)")
+    def dry_run_now(self, request: HttpRequest, queryset) -> None:
+        _queue_dry_run()
+        self.message_user(
+            request,
+            "A dry run is queued; it appears here when a Celery worker takes it.",
+            messages.SUCCESS,
+        )
+
+    def get_urls(self):
+        return [
+            path(
+                "dry-run/",
+                self.admin_site.admin_view(require_POST(self.dry_run_view)),
+                name="matching_round_dry_run",
+            ),
+            *super().get_urls(),
+        ]
+
+    def dry_run_view(self, request: HttpRequest) -> HttpResponse:
+        if not self.has_view_permission(request):
+            return HttpResponse(status=403)
+        self.dry_run_now(request, Round.objects.none())
+        return HttpResponseRedirect(reverse("admin:matching_round_changelist"))
+
+
+@admin.register(AutoPause)
+class AutoPauseAdmin(admin.ModelAdmin):
+    list_display = ["profile", "created_at", "round"]
+    list_select_related = ["profile"]
+    raw_id_fields = ["profile", "round"]
+    date_hierarchy = "created_at"

@@ -1,0 +1,545 @@
+"""Matching rounds: every write the engine makes, phase by phase.
+
+A round goes pending → scoring → pairing → writing → done (or failed):
+
+1. `round_prepare` pauses absent members, freezes the eligible population into a
+   snapshot and cuts it into blocks (phase *load*).
+2. `round_score_block`, once per block, possibly on several machines, writes each
+   member's top-k candidates (phase *score*; the COPY counts as *write*).
+3. `round_finish` reads every block's candidates, chooses the pairs with the core's
+   greedy b-matching (phase *pair*), and proposes them as introductions with their
+   explanations (phase *write*).
+
+Each step is idempotent, so a crashed round is resumed by running the steps it has
+not finished (`round_resume_sync` or the `resume_round` task), and a re-run never
+proposes a pair twice: pairs introduced before are excluded and the database
+refuses a second open introduction for a pair.
+"""
+
+import logging
+import struct
+import time
+from dataclasses import asdict
+
+import numpy as np
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import connection, transaction
+from django.db.models import Sum
+from django.utils import timezone
+
+from introductions.services import ProposedPair, introductions_create_proposed
+from profiles.models import Profile
+
+from . import selectors
+from .explain import explanations_for
+from .models import AutoPause, LeftOut, Round, RoundBlock, RoundPair, RoundSnapshot
+from .pairing import pair_round
+from .scoring import Weights, idf, top_candidates
+from .snapshot import Snapshot
+
+logger = logging.getLogger(__name__)
+
+# Arbitrary constant: the first key of the advisory locks this module takes.
+_LOCK_NAMESPACE = 7_1207
+
+
+class RoundNotReady(RuntimeError):
+    """The round is not in a state where this step can run."""
+
+
+def matching_weights() -> Weights:
+    return Weights(
+        interest=settings.MATCHING_WEIGHT_INTEREST,
+        goal=settings.MATCHING_WEIGHT_GOAL,
+        goal_max_kinds=settings.MATCHING_GOAL_MAX_KINDS,
+        cross_specialty=settings.MATCHING_WEIGHT_CROSS_SPECIALTY,
+        cross_specialty_preferred=settings.MATCHING_WEIGHT_CROSS_SPECIALTY_PREFERRED,
+        min_score=settings.MATCHING_MIN_SCORE,
+    )
+
+
+# --- Auto-pause -----------------------------------------------------------------
+
+
+@transaction.atomic
+def members_auto_pause(*, round_: Round | None = None) -> list[int]:
+    """Pause every member who let their last offers expire, and tell them how to resume.
+
+    An offer nobody answers is an introduction wasted for the other member too; the
+    member gets an email (sent after commit) explaining how to resume.
+    """
+    profile_ids = selectors.members_to_auto_pause()
+    if not profile_ids:
+        return []
+    paused = list(
+        Profile.objects.filter(pk__in=profile_ids)
+        .exclude(intro_frequency=Profile.Frequency.PAUSED)
+        .values_list("pk", flat=True)
+    )
+    Profile.objects.filter(pk__in=paused).update(
+        intro_frequency=Profile.Frequency.PAUSED, updated_at=timezone.now()
+    )
+    AutoPause.objects.bulk_create(
+        [AutoPause(profile_id=pk, round=round_) for pk in paused]
+    )
+    from .tasks import send_auto_pause_email
+
+    for pk in paused:
+        transaction.on_commit(lambda pk=pk: send_auto_pause_email.delay(pk))
+    logger.info("Paused %d members who let their last offers expire", len(paused))
+    return paused
+
+
+def auto_pause_email_send(*, profile_id: int) -> None:
+    profile = Profile.objects.select_related("user").get(pk=profile_id)
+    n = settings.MATCHING_AUTO_PAUSE_AFTER
+    send_mail(
+        subject=f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}We paused your introductions",
+        message=(
+            f"Hello {profile.name},\n\n"
+            f"Your last {n} introductions expired before you answered them, so we "
+            "have paused new introductions for you: we would rather not keep other "
+            "physicians waiting for a reply.\n\n"
+            "Whenever you are ready for more, sign in and set “How often” under "
+            "your introduction preferences back to every week, every two weeks or "
+            f"every month:\n{settings.SITE_URL}/\n\n"
+            "You will be in the very next round.\n\nThe Grapevyne team\n"
+        ),
+        from_email=None,
+        recipient_list=[profile.user.email],
+    )
+
+
+# --- Rounds: create and prepare ---------------------------------------------------
+
+
+def _advisory_xact_lock(key1: int, key2: int) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s::int4, %s::int4)", [key1, key2])
+
+
+@transaction.atomic
+def round_create(*, trigger: str, dry_run: bool = False) -> Round | None:
+    """A new pending round, or None when a real round is still running.
+
+    Two real rounds at once would each propose intros against stale open counts;
+    dry runs write nothing members see, so they may overlap anything.
+    """
+    _advisory_xact_lock(_LOCK_NAMESPACE, 0)
+    if (
+        not dry_run
+        and Round.objects.filter(dry_run=False)
+        .exclude(status__in=Round.FINISHED_STATES)
+        .exists()
+    ):
+        logger.warning("A matching round is already running; not starting another")
+        return None
+    weights = matching_weights()
+    return Round.objects.create(
+        trigger=trigger,
+        dry_run=dry_run,
+        k=settings.MATCHING_K,
+        block_size=settings.MATCHING_BLOCK_SIZE,
+        parameters={
+            "weights": asdict(weights),
+            "exposure_cap": settings.MATCHING_EXPOSURE_CAP,
+            "intros_per_round": settings.MATCHING_INTROS_PER_ROUND,
+            "reintro_days": settings.MATCHING_REINTRO_DAYS,
+        },
+    )
+
+
+def population_load(*, now=None, intros_per_round: int = 1) -> Snapshot:
+    """The eligible members as the arrays the core scores."""
+    now = now or timezone.now()
+    members = selectors.members_eligible(now=now)
+    indptr, indices, tag_ids = selectors.member_tags(members.ids)
+    seeks, offers, kind_ids = selectors.member_goals(members.ids)
+    left_out = selectors.members_left_out_last_round()
+    return Snapshot(
+        ids=members.ids,
+        tag_indptr=indptr,
+        tag_indices=indices,
+        tag_ids=tag_ids,
+        seeks=seeks,
+        offers=offers,
+        goal_kind_ids=kind_ids,
+        specialty=members.specialty_ids.astype(np.int32),
+        prefers_other=members.prefers_other,
+        priority=selectors.member_priority(members, left_out),
+        capacity=np.minimum(members.room, intros_per_round).astype(np.int32),
+        excluded=selectors.excluded_pairs(members.ids, now=now),
+    )
+
+
+def round_prepare(*, round_id: int) -> Round:
+    """Freeze the population of a pending round and cut it into blocks.
+
+    Runs in one transaction at REPEATABLE READ (when not nested), so that the
+    several bulk reads see the same moment; a retry after a crash starts over.
+    """
+    outermost = not connection.in_atomic_block
+    with transaction.atomic():
+        if outermost:
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        round_ = Round.objects.select_for_update().get(pk=round_id)
+        if round_.status != Round.Status.PENDING:
+            return round_
+        started = time.perf_counter()
+        round_.started_at = timezone.now()
+        if not round_.dry_run:
+            round_.members_paused = len(members_auto_pause(round_=round_))
+        snapshot = population_load(
+            now=round_.started_at,
+            intros_per_round=round_.parameters["intros_per_round"],
+        )
+        RoundSnapshot.objects.create(round=round_, data=snapshot.to_bytes())
+        n = len(snapshot)
+        size = max(1, round_.block_size)
+        RoundBlock.objects.bulk_create(
+            [
+                RoundBlock(
+                    round=round_, block=b, start=start, stop=min(n, start + size)
+                )
+                for b, start in enumerate(range(0, n, size))
+            ]
+        )
+        round_.blocks = (n + size - 1) // size
+        round_.members_considered = n
+        round_.status = Round.Status.SCORING
+        round_.seconds_load = time.perf_counter() - started
+        round_.save()
+    _snapshot_cache.clear()
+    _snapshot_cache[round_.pk] = snapshot
+    return round_
+
+
+_snapshot_cache: dict[int, Snapshot] = {}
+
+
+def round_snapshot(round_id: int) -> Snapshot:
+    """The round's snapshot, kept in memory for the next block of the same round."""
+    if round_id not in _snapshot_cache:
+        data = RoundSnapshot.objects.values_list("data", flat=True).get(
+            round_id=round_id
+        )
+        _snapshot_cache.clear()
+        _snapshot_cache[round_id] = Snapshot.from_bytes(data)
+    return _snapshot_cache[round_id]
+
+
+# --- Rounds: score a block ---------------------------------------------------------
+
+_PGCOPY_HEADER = b"PGCOPY\n\xff\r\n\x00" + struct.pack(">ii", 0, 0)
+_PGCOPY_TRAILER = struct.pack(">h", -1)
+_CANDIDATE_ROW = np.dtype(
+    [
+        ("n", ">i2"),
+        ("l_round", ">i4"),
+        ("round", ">i8"),
+        ("l_member", ">i4"),
+        ("member", ">i8"),
+        ("l_rank", ">i4"),
+        ("rank", ">i2"),
+        ("l_block", ">i4"),
+        ("block", ">i4"),
+        ("l_candidate", ">i4"),
+        ("candidate", ">i8"),
+        ("l_score", ">i4"),
+        ("score", ">f8"),
+    ]
+)
+
+
+def _candidate_copy_rows(
+    round_id: int, block: int, member_ids: np.ndarray, cand_ids: np.ndarray, score
+) -> bytes:
+    """The binary COPY payload for matching_candidate: one fixed-width row each."""
+    m, k = cand_ids.shape
+    valid = cand_ids >= 0
+    rows = np.empty(int(valid.sum()), dtype=_CANDIDATE_ROW)
+    rows["n"] = 6
+    for name, width in (
+        ("round", 8),
+        ("member", 8),
+        ("rank", 2),
+        ("block", 4),
+        ("candidate", 8),
+        ("score", 8),
+    ):
+        rows[f"l_{name}"] = width
+    rows["round"] = round_id
+    rows["member"] = np.repeat(member_ids, k).reshape(m, k)[valid]
+    rows["rank"] = np.broadcast_to(np.arange(k, dtype=np.int16), (m, k))[valid]
+    rows["block"] = block
+    rows["candidate"] = cand_ids[valid]
+    rows["score"] = score[valid]
+    return _PGCOPY_HEADER + rows.tobytes() + _PGCOPY_TRAILER
+
+
+def round_score_block(*, round_id: int, block: int) -> RoundBlock:
+    """Score one block of the round's snapshot and store its candidates.
+
+    Idempotent: the block's rows are deleted and rewritten in one transaction under
+    an advisory lock, so a retried or duplicated task leaves the same rows once.
+    """
+    round_ = Round.objects.get(pk=round_id)
+    if round_.status != Round.Status.SCORING:
+        raise RoundNotReady(f"Round {round_id} is {round_.status}, not scoring")
+    rb = RoundBlock.objects.get(round=round_, block=block)
+    snapshot = round_snapshot(round_id)
+    population = snapshot.population
+    started = time.perf_counter()
+    cand, score = top_candidates(
+        population,
+        k=round_.k,
+        weights=Weights(**round_.parameters["weights"]),
+        start=rb.start,
+        stop=rb.stop,
+        excluded=snapshot.excluded,
+        idf_weights=idf(population),
+    )
+    scored = time.perf_counter()
+    ids = snapshot.ids
+    cand_ids = np.where(cand >= 0, ids[np.maximum(cand, 0)], -1)
+    payload = _candidate_copy_rows(
+        round_id, block, ids[rb.start : rb.stop], cand_ids, score
+    )
+    with transaction.atomic():
+        # Negative first key: never the namespace lock above.
+        _advisory_xact_lock(-(round_id % 2**31), block)
+        with connection.cursor() as cursor:
+            if rb.stop > rb.start:
+                cursor.execute(
+                    "DELETE FROM matching_candidate WHERE round_id = %s"
+                    " AND member_id BETWEEN %s AND %s",
+                    [round_id, int(ids[rb.start]), int(ids[rb.stop - 1])],
+                )
+            with cursor.cursor.copy(
+                "COPY matching_candidate (round_id, member_id, rank, block,"
+                " candidate_id, score) FROM STDIN (FORMAT BINARY)"
+            ) as copy:
+                copy.write(payload)
+        rb.candidates = int((cand >= 0).sum())
+        rb.seconds = scored - started
+        rb.seconds_write = time.perf_counter() - scored
+        rb.done_at = timezone.now()
+        rb.save(update_fields=["candidates", "seconds", "seconds_write", "done_at"])
+    return rb
+
+
+# --- Rounds: pair and write -------------------------------------------------------
+
+
+def round_candidates(
+    round_: Round, snapshot: Snapshot
+) -> tuple[np.ndarray, np.ndarray]:
+    """All blocks' candidates back as the core's (cand, score) arrays of rows."""
+    cols = selectors.copy_out(
+        "SELECT member_id, rank::int4 AS rank, candidate_id, score"
+        " FROM matching_candidate WHERE round_id = %s",
+        [round_.pk],
+        [
+            ("member_id", "int8"),
+            ("rank", "int4"),
+            ("candidate_id", "int8"),
+            ("score", "float8"),
+        ],
+    )
+    n, k = len(snapshot), max(1, round_.k)
+    cand = np.full((n, k), -1, dtype=np.int32)
+    score = np.zeros((n, k), dtype=np.float32)
+    rows = selectors.rows_of(snapshot.ids, cols["member_id"])
+    cand[rows, cols["rank"]] = selectors.rows_of(snapshot.ids, cols["candidate_id"])
+    score[rows, cols["rank"]] = cols["score"]
+    return cand, score
+
+
+def left_out_reasons(
+    cand: np.ndarray, pairs: np.ndarray, capacity: np.ndarray, exposure_cap: int
+) -> dict[int, str]:
+    """Why each member with room this round got no pair (snapshot row → reason).
+
+    No candidate: nobody scored above the threshold with them. Odd one out: every
+    one of their candidates was paired up to their limit with someone else.
+    Capacity: a candidate still had room but the round's limits (the exposure
+    cap) kept them apart.
+    """
+    n = len(capacity)
+    got = np.bincount(pairs.ravel(), minlength=n) if len(pairs) else np.zeros(n, int)
+    full = got >= np.minimum(capacity, exposure_cap)
+    rows, cols = np.nonzero(cand >= 0)
+    partners = cand[rows, cols]
+    open_partner = np.zeros(n, dtype=bool)
+    np.logical_or.at(open_partner, rows, ~full[partners])
+    np.logical_or.at(open_partner, partners, ~full[rows])
+    has_edge = np.zeros(n, dtype=bool)
+    has_edge[rows] = True
+    has_edge[partners] = True
+    reasons = {}
+    for row in np.flatnonzero((got == 0) & (capacity > 0)).tolist():
+        if not has_edge[row]:
+            reasons[row] = LeftOut.Reason.NO_CANDIDATE
+        elif open_partner[row]:
+            reasons[row] = LeftOut.Reason.CAPACITY
+        else:
+            reasons[row] = LeftOut.Reason.ODD_ONE_OUT
+    return reasons
+
+
+def round_finish(*, round_id: int) -> Round:
+    """Choose the round's pairs from all blocks' candidates and propose them.
+
+    Idempotent: everything it writes happens in one transaction that also marks the
+    round done, so after a crash it simply runs again.
+    """
+    round_ = Round.objects.get(pk=round_id)
+    if round_.status == Round.Status.DONE:
+        return round_
+    if round_.status not in (
+        Round.Status.SCORING,
+        Round.Status.PAIRING,
+        Round.Status.WRITING,
+    ):
+        raise RoundNotReady(f"Round {round_id} is {round_.status}")
+    blocks = RoundBlock.objects.filter(round=round_)
+    if blocks.filter(done_at__isnull=True).exists():
+        raise RoundNotReady(f"Round {round_id} has blocks left to score")
+    totals = blocks.aggregate(
+        candidates=Sum("candidates"), score=Sum("seconds"), write=Sum("seconds_write")
+    )
+    Round.objects.filter(pk=round_id).update(status=Round.Status.PAIRING)
+
+    started = time.perf_counter()
+    snapshot = round_snapshot(round_id)
+    cand, score = round_candidates(round_, snapshot)
+    loaded = time.perf_counter()
+    exposure_cap = round_.parameters["exposure_cap"]
+    pairs = pair_round(
+        cand,
+        score,
+        capacity=snapshot.capacity,
+        exposure_cap=exposure_cap,
+        priority=snapshot.priority,
+    )
+    paired = time.perf_counter()
+    Round.objects.filter(pk=round_id).update(status=Round.Status.WRITING)
+
+    pair_scores = _pair_scores(cand, score, pairs)
+    explanations = explanations_for(snapshot, pairs)
+    reasons = left_out_reasons(cand, pairs, snapshot.capacity, exposure_cap)
+    ids = snapshot.ids
+    pair_ids = ids[pairs] if len(pairs) else np.zeros((0, 2), dtype=np.int64)
+    with transaction.atomic():
+        round_ = Round.objects.select_for_update().get(pk=round_id)
+        if round_.status == Round.Status.DONE:
+            return round_
+        created = {}
+        if not round_.dry_run:
+            intros = introductions_create_proposed(
+                pairs=[
+                    ProposedPair(int(a), int(b), float(s), e)
+                    for (a, b), s, e in zip(
+                        pair_ids.tolist(), pair_scores, explanations, strict=True
+                    )
+                ]
+            )
+            created = {(i.member_a_id, i.member_b_id): i.pk for i in intros}
+            Profile.objects.filter(pk__in=np.unique(pair_ids).tolist()).update(
+                last_intro_at=round_.started_at or timezone.now()
+            )
+        RoundPair.objects.filter(round=round_).delete()
+        RoundPair.objects.bulk_create(
+            [
+                RoundPair(
+                    round=round_,
+                    member_a_id=a,
+                    member_b_id=b,
+                    score=s,
+                    explanation=e,
+                    introduction_id=created.get((a, b)),
+                )
+                for (a, b), s, e in zip(
+                    pair_ids.tolist(), pair_scores, explanations, strict=True
+                )
+            ],
+            batch_size=5_000,
+        )
+        LeftOut.objects.filter(round=round_).delete()
+        LeftOut.objects.bulk_create(
+            [
+                LeftOut(round=round_, member_id=int(ids[row]), reason=reason)
+                for row, reason in reasons.items()
+            ],
+            batch_size=5_000,
+        )
+        round_.candidate_pairs = totals["candidates"] or 0
+        round_.pairs_chosen = len(pairs)
+        round_.intros_created = len(created)
+        round_.seconds_score = totals["score"] or 0.0
+        round_.seconds_load += loaded - started
+        round_.seconds_pair = paired - loaded
+        round_.seconds_write = (totals["write"] or 0.0) + (time.perf_counter() - paired)
+        round_.status = Round.Status.DONE
+        round_.finished_at = timezone.now()
+        round_.error = ""
+        round_.save()
+    return round_
+
+
+def _pair_scores(cand: np.ndarray, score: np.ndarray, pairs: np.ndarray) -> list:
+    """The score of each chosen pair, found in either member's candidate list."""
+    if len(pairs) == 0:
+        return []
+    i, j = pairs[:, 0], pairs[:, 1]
+    in_i = cand[i] == j[:, None]
+    in_j = cand[j] == i[:, None]
+    from_i = score[i, in_i.argmax(axis=1)]
+    from_j = score[j, in_j.argmax(axis=1)]
+    found_i = in_i.any(axis=1)
+    return np.where(found_i, from_i, np.where(in_j.any(axis=1), from_j, 0.0)).tolist()
+
+
+def round_fail(*, round_id: int, error: str) -> None:
+    Round.objects.filter(pk=round_id).exclude(status=Round.Status.DONE).update(
+        status=Round.Status.FAILED, error=error[:10_000], finished_at=timezone.now()
+    )
+
+
+def round_reopen(*, round_id: int) -> Round:
+    """Put a failed round back where it stopped, so that resuming continues it."""
+    round_ = Round.objects.get(pk=round_id)
+    if round_.status != Round.Status.FAILED:
+        return round_
+    if not RoundSnapshot.objects.filter(round=round_).exists():
+        status = Round.Status.PENDING
+    else:
+        status = Round.Status.SCORING
+    Round.objects.filter(pk=round_id, status=Round.Status.FAILED).update(
+        status=status, error="", finished_at=None
+    )
+    round_.refresh_from_db()
+    return round_
+
+
+def round_blocks_pending(*, round_id: int) -> list[int]:
+    return list(
+        RoundBlock.objects.filter(round_id=round_id, done_at__isnull=True).values_list(
+            "block", flat=True
+        )
+    )
+
+
+def round_run_sync(*, round_id: int) -> Round:
+    """Run (or resume) a whole round in this process, without a Celery worker."""
+    try:
+        round_reopen(round_id=round_id)
+        round_prepare(round_id=round_id)
+        for block in round_blocks_pending(round_id=round_id):
+            round_score_block(round_id=round_id, block=block)
+        return round_finish(round_id=round_id)
+    except Exception as exc:
+        round_fail(round_id=round_id, error=repr(exc))
+        raise

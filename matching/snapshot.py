@@ -1,0 +1,54 @@
+"""A round's population, frozen: the arrays the core scores plus what maps them back.
+
+Saved once per round (RoundSnapshot) so that every block task, on any machine and
+however late it is retried, scores exactly the same members.
+"""
+
+import io
+from dataclasses import dataclass, fields
+
+import numpy as np
+
+from .scoring import Population
+
+
+@dataclass
+class Snapshot:
+    ids: np.ndarray  # int64 (n,) profile id of row i, ascending
+    tag_indptr: np.ndarray
+    tag_indices: np.ndarray
+    tag_ids: np.ndarray  # int64 (n_tags,) Interest id of tag index t
+    seeks: np.ndarray
+    offers: np.ndarray
+    goal_kind_ids: np.ndarray  # int64 GoalKind id of bit g
+    specialty: np.ndarray
+    prefers_other: np.ndarray
+    priority: np.ndarray
+    capacity: np.ndarray  # int32 new intros member i may get this round
+    excluded: np.ndarray  # sorted int64 keys min(i, j) * n + max(i, j)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    @property
+    def population(self) -> Population:
+        return Population(
+            tag_indptr=self.tag_indptr,
+            tag_indices=self.tag_indices,
+            n_tags=len(self.tag_ids),
+            seeks=self.seeks,
+            offers=self.offers,
+            specialty=self.specialty,
+            prefers_other=self.prefers_other,
+            priority=self.priority,
+        )
+
+    def to_bytes(self) -> bytes:
+        buffer = io.BytesIO()
+        np.savez(buffer, **{f.name: getattr(self, f.name) for f in fields(self)})
+        return buffer.getvalue()
+
+    @classmethod
+    def from_bytes(cls, data: bytes | memoryview) -> "Snapshot":
+        with np.load(io.BytesIO(bytes(data)), allow_pickle=False) as arrays:
+            return cls(**{f.name: arrays[f.name] for f in fields(cls)})
