@@ -21,5 +21,5 @@ class AccountAdapter(DefaultAccountAdapter):
             return reverse("onboarding")
         return super().get_login_redirect_url(request)
 
-    def get_email_verification_redirect_url(self, email_address) -> str:
+    def get_signup_redirect_url(self, request: HttpRequest) -> str:
         return reverse("onboarding")

@@ -76,13 +76,14 @@ def interest_search(*, query: str, exclude_profile: Profile | None = None, limit
     return tags.order_by("name")[:limit]
 
 
-def popular_interests_by_category(*, per_category: int = 6) -> list[InterestCategory]:
+def popular_interests_by_category(
+    *, per_category: int = 6, public_only: bool = False
+) -> list[InterestCategory]:
     """Each category with its most-picked active tags as `.popular` (two queries)."""
     categories = list(InterestCategory.objects.all())
-    tags = (
-        Interest.objects.active()
-        .annotate(member_count=Count("member_links"))
-        .order_by("category_id", "-member_count", "name")
+    tags = Interest.objects.public() if public_only else Interest.objects.active()
+    tags = tags.annotate(member_count=Count("member_links")).order_by(
+        "category_id", "-member_count", "name"
     )
     by_category: dict[int, list[Interest]] = {}
     for tag in tags:
@@ -159,7 +160,7 @@ def directory_profiles(
 def directory_filters() -> dict:
     """The choices for the directory's filter form (three queries)."""
     return {
-        "categories": popular_interests_by_category(per_category=50),
+        "categories": popular_interests_by_category(per_category=50, public_only=True),
         "specialties": Specialty.objects.active(),
         "goal_kinds": GoalKind.objects.active(),
     }

@@ -1,0 +1,93 @@
+import re
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.core import mail
+from django.urls import reverse
+
+from profiles.factories import TEST_PASSWORD, ProfileFactory, UserFactory
+from profiles.models import Profile, User
+
+pytestmark = pytest.mark.django_db
+
+SIGNUP = {
+    "email": "new.doc@example.org",
+    "password1": "a-long-secret-9",
+    "password2": "",
+}
+
+
+def _signup(client, **overrides):
+    data = {**SIGNUP, "password2": SIGNUP["password1"], **overrides}
+    return client.post(reverse("account_signup"), data)
+
+
+def test_signing_up_creates_a_profile_and_asks_to_verify_the_email(client):
+    response = _signup(client)
+    assert response.status_code == 302
+    assert response.url == reverse("account_email_verification_sent")
+    user = User.objects.get(email="new.doc@example.org")
+    assert Profile.objects.filter(user=user).exists()
+    assert not EmailAddress.objects.get(user=user).verified
+    assert len(mail.outbox) == 1
+    assert "Confirm" in mail.outbox[0].subject or "confirm" in mail.outbox[0].body
+
+
+def test_the_verification_link_logs_in_and_starts_onboarding(client):
+    _signup(client)
+    link = re.search(r"https?://\S+/accounts/confirm-email/\S+/", mail.outbox[0].body)
+    assert link
+    path = link.group(0).split("testserver", 1)[-1]
+    response = client.post(path)
+    assert response.status_code == 302
+    assert response.url == reverse("onboarding")
+    assert EmailAddress.objects.get(email="new.doc@example.org").verified
+
+
+def test_an_unverified_member_cannot_log_in(client):
+    user = UserFactory(verified=False)
+    response = client.post(
+        reverse("account_login"), {"login": user.email, "password": TEST_PASSWORD}
+    )
+    assert response.url == reverse("account_email_verification_sent")
+    assert client.get(reverse("dashboard")).status_code == 302
+
+
+def test_a_verified_member_without_a_finished_profile_lands_in_onboarding(client):
+    profile = ProfileFactory(onboarded_at=None)
+    response = client.post(
+        reverse("account_login"),
+        {"login": profile.user.email, "password": TEST_PASSWORD},
+    )
+    assert response.url == reverse("onboarding")
+
+
+def test_a_duplicate_email_gets_a_form_error(client):
+    UserFactory(email="taken@example.org")
+    response = _signup(client, email="Taken@Example.org")
+    assert response.status_code == 200
+    assert "already registered" in response.text or "already exists" in response.text
+    assert User.objects.filter(email__iexact="taken@example.org").count() == 1
+
+
+def test_a_weak_or_mismatched_password_gets_a_form_error(client):
+    response = _signup(client, password1="password", password2="password")
+    assert response.status_code == 200
+    assert "too common" in response.text
+    response = _signup(client, password2="something-else-1")
+    assert "same password" in response.text
+
+
+def test_password_reset_sends_an_email(client):
+    user = UserFactory()
+    response = client.post(reverse("account_reset_password"), {"email": user.email})
+    assert response.status_code == 302
+    assert len(mail.outbox) == 1
+    assert "password" in mail.outbox[0].subject.lower()
+
+
+def test_allauth_rate_limits_are_on(settings):
+    assert settings.ACCOUNT_RATE_LIMITS_ENABLED is True
+    from allauth.account import app_settings
+
+    assert app_settings.RATE_LIMITS["login_failed"]

@@ -1,0 +1,90 @@
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from profiles import services
+from profiles.factories import (
+    GoalKindFactory,
+    InterestFactory,
+    MemberGoalFactory,
+    ProfileFactory,
+    SpecialtyFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def _onboarded(**kwargs):
+    profile = ProfileFactory(onboarded_at=timezone.now(), **kwargs)
+    services.profiles_refresh_search_vectors(profile_ids=[profile.pk])
+    return profile
+
+
+def test_the_directory_stays_within_ten_queries_with_200_members(
+    member_client, interests, django_assert_max_num_queries, settings
+):
+    settings.DIRECTORY_PAGE_SIZE = 50
+    kind = GoalKindFactory()
+    for n in range(200):
+        profile = _onboarded(interests=interests[n % 2 : n % 2 + 3])
+        MemberGoalFactory(profile=profile, kind=kind)
+    with django_assert_max_num_queries(10):
+        response = member_client.get(reverse("directory"))
+    assert response.status_code == 200
+    assert response.context["page"].paginator.count == 200
+    with django_assert_max_num_queries(10):
+        member_client.get(
+            reverse("directory"),
+            {"q": "journalism", "interest": interests[1].slug, "page": 2},
+        )
+
+
+def test_it_finds_members_by_name_interest_specialty_and_goal(member_client):
+    journalism = InterestFactory(name="Medical journalism")
+    cardiology = SpecialtyFactory(name="Cardiology")
+    writer = _onboarded(display_name="Dr. Grace Hopper", interests=[journalism])
+    cardiologist = _onboarded(display_name="Dr. Alan Turing", specialty=cardiology)
+    mentor = _onboarded(display_name="Dr. Barbara Liskov")
+    MemberGoalFactory(
+        profile=mentor,
+        kind=GoalKindFactory(name="Startup co-founder"),
+        direction="offer",
+    )
+    services.profiles_refresh_search_vectors(profile_ids=[mentor.pk])
+
+    def names(**params):
+        response = member_client.get(reverse("directory"), params)
+        return {p.display_name for p in response.context["page"].object_list}
+
+    assert names(q="hopper") == {writer.display_name}
+    assert names(q="Medical Journalism") == {writer.display_name}
+    assert names(q="cardiology") == {cardiologist.display_name}
+    assert names(q="co-founder") == {mentor.display_name}
+    assert names(interest=journalism.slug) == {writer.display_name}
+    assert names(specialty="cardiology") == {cardiologist.display_name}
+
+
+def test_it_never_lists_the_viewer_or_members_who_have_not_finished(
+    member_client, member
+):
+    ProfileFactory(display_name="Half-done Member", onboarded_at=None)
+    response = member_client.get(reverse("directory"))
+    listed = list(response.context["page"].object_list)
+    assert member not in listed
+    assert "Half-done Member" not in response.text
+
+
+def test_the_htmx_search_swaps_only_the_results(member_client, other_member):
+    response = member_client.get(
+        reverse("directory"),
+        headers={"HX-Request": "true", "HX-Target": "directory-results"},
+    )
+    assert response.text.lstrip().startswith('<section id="directory-results"')
+    assert "Dr. Other Person" in response.text
+
+
+def test_a_page_number_past_the_end_shows_the_last_page(member_client, other_member):
+    response = member_client.get(reverse("directory"), {"page": "999"})
+    assert response.status_code == 200
+    response = member_client.get(reverse("directory"), {"page": "abc"})
+    assert response.status_code == 200
