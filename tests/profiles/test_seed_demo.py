@@ -3,7 +3,7 @@ from io import StringIO
 
 import pytest
 from allauth.account.models import EmailAddress
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from profiles.management.commands.seed_demo import DEMO_LOGIN, DEMO_PASSWORD
 from profiles.models import CallWindow, MemberGoal, Profile, User
@@ -184,3 +184,8 @@ def test_new_members_are_searchable_in_the_directory():
 
     assert not _demo_profiles().filter(search_vector__isnull=True).exists()
     assert Profile.objects.get(user__email=DEMO_LOGIN).search_vector is not None
+
+
+def test_a_negative_number_of_members_is_refused():
+    with pytest.raises(CommandError, match="zero or more"):
+        _seed(-1)
