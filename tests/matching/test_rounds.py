@@ -1,0 +1,235 @@
+import numpy as np
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.urls import reverse
+
+from introductions.models import Introduction
+from introductions.services import ProposedPair, introductions_create_proposed
+from matching import services
+from matching.models import Candidate, LeftOut, Round, RoundBlock, RoundPair
+from profiles.models import Profile
+
+from .conftest import interest_named
+
+pytestmark = pytest.mark.django_db
+
+
+def run_round(dry_run: bool = False) -> Round:
+    round_ = services.round_create(trigger=Round.Trigger.COMMAND, dry_run=dry_run)
+    return services.round_run_sync(round_id=round_.pk)
+
+
+def candidate_rows(round_: Round) -> list[tuple]:
+    return list(
+        Candidate.objects.filter(round=round_)
+        .order_by("member_id", "rank")
+        .values_list("member_id", "rank", "candidate_id", "score")
+    )
+
+
+@pytest.fixture
+def journalists(make_member, goal_kind, specialty):
+    """Two members who obviously belong together and one who belongs elsewhere."""
+    mentorship = goal_kind("Mentorship")
+    journalism = interest_named("Medical journalism")
+    burnout = interest_named("Burnout", sensitive=True)
+    writer = make_member(
+        [journalism, "AI in medicine", burnout, "Rowing"],
+        seeks=[(mentorship, journalism)],
+        specialty=specialty("Cardiology"),
+    )
+    editor = make_member(
+        [journalism, "AI in medicine", burnout, "Chess"],
+        offers=[mentorship],
+        specialty=specialty("Oncology"),
+    )
+    loner = make_member(["Beekeeping", "Sailing", "Opera"])
+    return writer, editor, loner
+
+
+def test_a_round_proposes_the_obvious_pair_with_a_believable_explanation(
+    journalists,
+):
+    writer, editor, loner = journalists
+
+    round_ = run_round()
+
+    assert round_.status == Round.Status.DONE
+    intro = Introduction.objects.get()
+    assert (intro.member_a, intro.member_b) == tuple(
+        sorted((writer, editor), key=lambda p: p.pk)
+    )
+    assert intro.state == Introduction.State.PROPOSED
+    assert intro.score > 0.5
+    explanation = intro.explanation
+    assert set(explanation["shared_interests"]) == {
+        "Medical journalism",
+        "AI in medicine",
+    }
+    assert "Burnout" not in explanation["shared_interests"]
+    assert explanation["shared_sensitive_interests"] == ["Burnout"]
+    assert explanation["goals"] == [
+        {
+            "seeker": writer.pk,
+            "offerer": editor.pk,
+            "kind": "Mentorship",
+            "interest": "Medical journalism",
+        }
+    ]
+    assert explanation["cross_specialty"] is True
+    assert round_.members_considered == 3
+    assert round_.pairs_chosen == round_.intros_created == 1
+    assert RoundPair.objects.get(round=round_).introduction == intro
+    assert LeftOut.objects.get(round=round_).member == loner
+    writer.refresh_from_db()
+    loner.refresh_from_db()
+    assert writer.last_intro_at is not None
+    assert loner.last_intro_at is None
+
+
+def test_a_member_with_no_candidate_is_left_out_for_that_reason(journalists):
+    *_, loner = journalists
+    round_ = run_round()
+    assert LeftOut.objects.get(round=round_, member=loner).reason == (
+        LeftOut.Reason.NO_CANDIDATE
+    )
+
+
+def test_the_odd_one_out_is_recorded_and_comes_first_next_round(make_member):
+    members = [make_member() for _ in range(3)]
+    round_ = run_round()
+    assert round_.pairs_chosen == 1
+    left = LeftOut.objects.get(round=round_)
+    assert left.reason == LeftOut.Reason.ODD_ONE_OUT
+    assert left.member in members
+    snapshot = services.population_load()
+    row = int(np.searchsorted(snapshot.ids, left.member_id))
+    assert snapshot.priority[row] == 0
+
+
+def test_a_rerun_proposes_no_duplicate(journalists):
+    run_round()
+    second = run_round()
+    assert Introduction.objects.count() == 1
+    assert second.intros_created == 0
+
+
+def test_the_proposal_service_skips_a_pair_with_an_open_intro(journalists):
+    writer, editor, _ = journalists
+    pair = ProposedPair(editor.pk, writer.pk, 0.7, {"shared_interests": ["x"]})
+    first = introductions_create_proposed(pairs=[pair])
+    again = introductions_create_proposed(pairs=[pair, pair])
+    assert len(first) == 1
+    assert first[0].member_a_id == min(writer.pk, editor.pk)
+    assert again == []
+    assert Introduction.objects.count() == 1
+
+
+def test_a_dry_run_proposes_nothing_and_touches_no_member(journalists):
+    writer, *_ = journalists
+    round_ = run_round(dry_run=True)
+    assert round_.status == Round.Status.DONE
+    assert round_.pairs_chosen == 1
+    assert RoundPair.objects.filter(round=round_).count() == 1
+    assert Introduction.objects.count() == 0
+    writer.refresh_from_db()
+    assert writer.last_intro_at is None
+
+
+def test_a_block_scored_twice_writes_its_rows_once(make_member, settings):
+    settings.MATCHING_BLOCK_SIZE = 2
+    for _ in range(5):
+        make_member()
+    round_ = services.round_create(trigger=Round.Trigger.COMMAND)
+    services.round_prepare(round_id=round_.pk)
+    services.round_score_block(round_id=round_.pk, block=1)
+    once = candidate_rows(round_)
+    services.round_score_block(round_id=round_.pk, block=1)
+    assert candidate_rows(round_) == once
+    assert len(once) == RoundBlock.objects.get(round=round_, block=1).candidates
+    assert {row[0] for row in once} <= set(Profile.objects.values_list("pk", flat=True))
+    assert len(once) == 2 * 4  # two members, each with the four others
+
+
+def test_blocks_write_the_same_candidates_as_one_block(
+    make_member, goal_kind, settings
+):
+    kind = goal_kind("Research collaboration")
+    tags = ["Medical journalism", "AI in medicine", "Global health", "Opera", "Chess"]
+    for i in range(9):
+        make_member(
+            tags[i % 3 : i % 3 + 3],
+            seeks=[kind] if i % 2 else [],
+            offers=[] if i % 2 else [kind],
+        )
+    settings.MATCHING_K = 3
+    settings.MATCHING_BLOCK_SIZE = 100
+    whole = run_round(dry_run=True)
+    settings.MATCHING_BLOCK_SIZE = 2
+    blocked = run_round(dry_run=True)
+    assert (whole.blocks, blocked.blocks) == (1, 5)
+    assert candidate_rows(whole) == candidate_rows(blocked)
+    assert len(candidate_rows(whole)) == 9 * 3
+
+
+def test_a_crashed_round_resumes_without_duplicates(journalists, settings):
+    settings.MATCHING_BLOCK_SIZE = 1
+    round_ = services.round_create(trigger=Round.Trigger.COMMAND)
+    services.round_prepare(round_id=round_.pk)
+    services.round_score_block(round_id=round_.pk, block=0)
+    services.round_fail(round_id=round_.pk, error="worker lost")
+
+    resumed = services.round_run_sync(round_id=round_.pk)
+    again = services.round_run_sync(round_id=round_.pk)
+
+    assert resumed.status == again.status == Round.Status.DONE
+    assert Introduction.objects.count() == 1
+    assert RoundPair.objects.filter(round=round_).count() == 1
+
+
+def test_the_command_prints_figures_and_example_intros(journalists, capsys):
+    call_command("run_match_round", "--sync", "--dry-run")
+    out = capsys.readouterr().out
+    assert "members considered  3" in out
+    assert "pairs chosen        1" in out
+    assert "Medical journalism" in out
+    assert "Burnout" in out  # the admin sees the sensitive key; members never do
+    assert Introduction.objects.count() == 0
+
+
+def test_the_admin_shows_a_rounds_pairs_and_left_out_members(
+    journalists, admin_client, django_assert_max_num_queries
+):
+    round_ = run_round()
+    with django_assert_max_num_queries(30):
+        response = admin_client.get(
+            reverse("admin:matching_round_change", args=[round_.pk])
+        )
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "No candidate above the threshold" in content
+    assert str(journalists[2]) in content
+    changelist = admin_client.get(reverse("admin:matching_round_changelist"))
+    assert "Dry run a round now" in changelist.content.decode()
+
+
+def test_the_admin_dry_run_button_wants_a_post(admin_client):
+    response = admin_client.get(reverse("admin:matching_round_dry_run"))
+    assert response.status_code == 405
+
+
+def test_candidate_rows_use_the_binary_copy_layout(make_member):
+    for _ in range(3):
+        make_member()
+    round_ = run_round(dry_run=True)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*), min(score), max(rank) FROM matching_candidate"
+            " WHERE round_id = %s",
+            [round_.pk],
+        )
+        count, low, top_rank = cursor.fetchone()
+    assert count == 6
+    assert low > 0
+    assert top_rank == 1
