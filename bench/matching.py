@@ -1,0 +1,365 @@
+"""Benchmark of a whole matching round against PostgreSQL (issue 7), not a test.
+
+    python bench/matching.py --members 100000 [--no-baseline] [--seed 7]
+
+Creates a scratch database gv_bench_<pid> next to DATABASE_URL's, migrates it,
+writes synthetic members (matching.synthetic's distribution) straight into it with
+COPY, runs a full round in-process (load, score, pair, write), optionally times the
+PostgreSQL self-join a Django developer would write first, prints the figures and
+drops the scratch database, also on error. The last line is one JSON object.
+"""
+
+import argparse
+import json
+import os
+import resource
+import struct
+import sys
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import numpy as np
+import psycopg
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+PG_EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def admin_dsn(url: str) -> tuple[str, str]:
+    base, _, _ = url.rpartition("/")
+    return base, f"{base}/postgres"
+
+
+def _text(value) -> str:
+    if value is None:
+        return "\\N"
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    if isinstance(value, dict | list):
+        return json.dumps(value)
+    return str(value)
+
+
+def copy_text(cursor, model, n: int, columns: dict) -> None:
+    """COPY n rows of `model`: given columns are arrays or scalars; every other
+    NOT NULL column gets its field default, nullable ones NULL."""
+    from django.db import connection
+
+    names, values = [], []
+    for f in model._meta.concrete_fields:
+        if f.column in columns:
+            names.append(f.column)
+            values.append(columns[f.column])
+        elif not f.null and not f.primary_key:
+            default = f.get_default()
+            if callable(default):
+                default = default()
+            names.append(f.column)
+            values.append(_text(f.get_db_prep_save(default, connection)))
+    cols = []
+    for v in values:
+        if isinstance(v, np.ndarray | list):
+            cols.append([_text(x) for x in (v.tolist() if hasattr(v, "tolist") else v)])
+        else:
+            cols.append([_text(v)] * n)
+    table = model._meta.db_table
+    quoted = ", ".join(f'"{c}"' for c in names)
+    with cursor.copy(f"COPY {table} ({quoted}) FROM STDIN") as copy:
+        step = 100_000
+        for lo in range(0, n, step):
+            hi = min(n, lo + step)
+            rows = ["\t".join(col[i] for col in cols) for i in range(lo, hi)]
+            copy.write("\n".join(rows) + "\n")
+
+
+def copy_binary_int8(cursor, table: str, columns: list[str], arrays, ts=None):
+    """COPY fixed-width int8 columns (plus one constant timestamptz) in binary."""
+    fields = [("n", ">i2")]
+    for c in columns:
+        fields += [(f"l_{c}", ">i4"), (c, ">i8")]
+    if ts is not None:
+        fields += [("l_ts", ">i4"), ("ts", ">i8")]
+    rows = np.empty(len(arrays[0]), dtype=np.dtype(fields))
+    rows["n"] = len(columns) + (ts is not None)
+    for c, a in zip(columns, arrays, strict=True):
+        rows[f"l_{c}"] = 8
+        rows[c] = a
+    names = list(columns)
+    if ts is not None:
+        rows["l_ts"] = 8
+        rows["ts"] = int((ts - PG_EPOCH) / timedelta(microseconds=1))
+        names.append("created_at")
+    header = b"PGCOPY\n\xff\r\n\x00" + struct.pack(">ii", 0, 0)
+    with cursor.copy(
+        f"COPY {table} ({', '.join(names)}) FROM STDIN (FORMAT BINARY)"
+    ) as copy:
+        copy.write(header)
+        step = 1_000_000
+        for lo in range(0, len(rows), step):
+            copy.write(rows[lo : lo + step].tobytes())
+        copy.write(struct.pack(">h", -1))
+
+
+def load_members(n: int, seed: int) -> dict:
+    """Synthetic members, written with COPY. Returns the generation figures."""
+    from django.db import connection
+
+    from matching.synthetic import (
+        N_GOAL_KINDS,
+        N_SPECIALTIES,
+        N_TAGS,
+        synthetic_population,
+    )
+    from profiles.models import (
+        GoalKind,
+        Interest,
+        InterestCategory,
+        Profile,
+        Specialty,
+        User,
+    )
+
+    pop = synthetic_population(n, seed=seed)
+    now = datetime.now(tz=UTC)
+    category = InterestCategory.objects.create(name="Bench", slug="bench")
+    interests = Interest.objects.bulk_create(
+        Interest(
+            name=f"Tag {t}",
+            slug=f"tag-{t}",
+            category=category,
+            # A few rare tags are sensitive: they score like any other.
+            sensitive=t % 97 == 96,
+        )
+        for t in range(N_TAGS)
+    )
+    kinds = GoalKind.objects.bulk_create(
+        GoalKind(name=f"Goal {g}", slug=f"goal-{g}") for g in range(N_GOAL_KINDS)
+    )
+    specialties = Specialty.objects.bulk_create(
+        Specialty(name=f"Specialty {s}", slug=f"specialty-{s}")
+        for s in range(N_SPECIALTIES)
+    )
+    interest_ids = np.array([i.pk for i in interests], dtype=np.int64)
+    kind_ids = np.array([k.pk for k in kinds], dtype=np.int64)
+    specialty_ids = np.array([s.pk for s in specialties], dtype=np.int64)
+
+    ids = np.arange(1, n + 1, dtype=np.int64)
+    emails = [f"member{i}@bench.example" for i in range(1, n + 1)]
+    # Waiting order as last-intro dates, all more than a month ago (so all due).
+    last_intro = [
+        (now - timedelta(days=40, seconds=int(p))).isoformat() for p in pop.priority
+    ]
+    with connection.cursor() as c:
+        cur = c.cursor
+        copy_text(
+            cur,
+            User,
+            n,
+            {
+                "id": ids,
+                "password": "!",
+                "email": emails,
+                "date_joined": now.isoformat(),
+                "is_active": True,
+            },
+        )
+        with cur.copy(
+            'COPY account_emailaddress (email, verified, "primary", user_id) FROM STDIN'
+        ) as copy:
+            copy.write(
+                "".join(f"{e}\tt\tt\t{i}\n" for i, e in enumerate(emails, start=1))
+            )
+        copy_text(
+            cur,
+            Profile,
+            n,
+            {
+                "id": ids,
+                "user_id": ids,
+                "display_name": [f"Dr. Bench {i}" for i in range(1, n + 1)],
+                "specialty_id": specialty_ids[pop.specialty],
+                "prefer_other_specialties": pop.prefers_other.tolist(),
+                "intro_frequency": "weekly",
+                "max_open_intros": 2,
+                "last_intro_at": last_intro,
+                "created_at": now.isoformat(),
+                "updated_at": now.isoformat(),
+            },
+        )
+        rows = np.repeat(ids, np.diff(pop.tag_indptr))
+        copy_binary_int8(
+            cur,
+            "profiles_memberinterest",
+            ["profile_id", "interest_id"],
+            [rows, interest_ids[pop.tag_indices]],
+            ts=now,
+        )
+        goal_rows = []
+        for direction, masks in (("seek", pop.seeks), ("offer", pop.offers)):
+            for g in range(N_GOAL_KINDS):
+                has = np.flatnonzero((masks >> np.uint64(g)) & np.uint64(1))
+                goal_rows.append((ids[has], kind_ids[g], direction))
+        with cur.copy(
+            "COPY profiles_membergoal (profile_id, kind_id, direction, created_at)"
+            " FROM STDIN"
+        ) as copy:
+            stamp = now.isoformat()
+            for members, kind, direction in goal_rows:
+                copy.write(
+                    "".join(
+                        f"{m}\t{kind}\t{direction}\t{stamp}\n" for m in members.tolist()
+                    )
+                )
+        for table in ("profiles_user", "profiles_profile"):
+            cur.execute(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), %s)", [n]
+            )
+        cur.execute("ANALYZE")
+    return {"member_interest_rows": int(pop.tag_indptr[-1])}
+
+
+BASELINE_SQL = """
+WITH df AS (
+    SELECT interest_id, count(*) AS df FROM profiles_memberinterest GROUP BY 1
+),
+w AS (
+    SELECT interest_id, ln((1 + %(n)s)::float8 / (1 + df)) + 1 AS idf FROM df
+),
+norm AS (
+    SELECT mi.profile_id, sqrt(sum(w.idf * w.idf)) AS norm
+    FROM profiles_memberinterest mi JOIN w USING (interest_id)
+    GROUP BY 1
+),
+pairs AS (
+    SELECT a.profile_id AS a, b.profile_id AS b, sum(w.idf * w.idf) AS dot
+    FROM profiles_memberinterest a
+    JOIN profiles_memberinterest b USING (interest_id)
+    JOIN w USING (interest_id)
+    WHERE a.profile_id <> b.profile_id
+    GROUP BY a.profile_id, b.profile_id
+),
+ranked AS (
+    SELECT p.a, p.b, p.dot / (na.norm * nb.norm) AS score,
+           row_number() OVER (
+               PARTITION BY p.a ORDER BY p.dot / (na.norm * nb.norm) DESC, p.b
+           ) AS rn
+    FROM pairs p
+    JOIN norm na ON na.profile_id = p.a
+    JOIN norm nb ON nb.profile_id = p.b
+)
+SELECT count(*) FROM ranked WHERE rn <= %(k)s
+"""
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--members", type=int, default=20_000)
+    parser.add_argument("--no-baseline", action="store_true")
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args()
+
+    url = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/grapevyne")
+    base, admin = admin_dsn(url)
+    name = f"gv_bench_{os.getpid()}"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f"CREATE DATABASE {name}")
+    try:
+        result = run(args, f"{base}/{name}")
+    finally:
+        try:
+            from django.db import connections
+
+            connections.close_all()
+        except Exception:  # noqa: S110 (Django may not be set up yet)
+            pass
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    print(json.dumps(result))
+
+
+def run(args, url: str) -> dict:
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "grapevyne.settings")
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connection
+
+    from matching import services
+    from matching.models import Round
+
+    call_command("migrate", verbosity=0)
+    t = time.perf_counter()
+    generated = load_members(args.members, args.seed)
+    print(f"generated {args.members} members in {time.perf_counter() - t:.1f} s")
+
+    # Compile (or load from numba's cache) the core once, as a long-lived worker
+    # would have; reported apart from the round.
+    from matching.scoring import Weights, top_candidates
+    from matching.synthetic import synthetic_population
+
+    t = time.perf_counter()
+    top_candidates(synthetic_population(64, seed=1), k=4, weights=Weights())
+    warmup = time.perf_counter() - t
+
+    t = time.perf_counter()
+    round_ = services.round_create(trigger=Round.Trigger.COMMAND)
+    round_ = services.round_run_sync(round_id=round_.pk)
+    seconds_total = time.perf_counter() - t
+    figures = {
+        "members": round_.members_considered,
+        "candidate_pairs": round_.candidate_pairs,
+        "pairs": round_.pairs_chosen,
+        "intros": round_.intros_created,
+        "left_out": round_.left_out.count(),
+        "seconds_load": round(round_.seconds_load, 2),
+        "seconds_score": round(round_.seconds_score, 2),
+        "seconds_pair": round(round_.seconds_pair, 2),
+        "seconds_write": round(round_.seconds_write, 2),
+        "seconds_total": round(seconds_total, 2),
+        "seconds_score_pair": round(round_.seconds_score + round_.seconds_pair, 2),
+        "seconds_jit_warmup": round(warmup, 2),
+        "block_size": settings.MATCHING_BLOCK_SIZE,
+        "k": round_.k,
+        **generated,
+    }
+    for key, value in figures.items():
+        print(f"{key:>22}  {value}")
+    example = round_.pairs.first()
+    if example is not None:
+        print(f"               example  {example.score:.3f} {example.explanation}")
+
+    baseline = None
+    if not args.no_baseline:
+        t = time.perf_counter()
+        with connection.cursor() as cursor:
+            cursor.execute("SET work_mem = '256MB'")
+            cursor.execute(BASELINE_SQL, {"n": args.members, "k": round_.k})
+            baseline_rows = cursor.fetchone()[0]
+        baseline = time.perf_counter() - t
+        print(f"{'baseline_seconds':>22}  {baseline:.1f} ({baseline_rows} rows)")
+    figures["peak_rss_mb"] = round(peak_rss_mb(), 1)
+    figures["baseline_seconds"] = round(baseline, 2) if baseline else None
+    # The self-join computes scores and top-k only: compare with score + pair.
+    figures["speedup"] = (
+        round(baseline / max(figures["seconds_score_pair"], 1e-3), 1)
+        if baseline
+        else None
+    )
+    figures["speedup_whole_round"] = (
+        round(baseline / seconds_total, 1) if baseline else None
+    )
+    return figures
+
+
+if __name__ == "__main__":
+    main()
