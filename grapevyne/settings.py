@@ -334,3 +334,27 @@ CELERY_BEAT_SCHEDULE["matching-round"] = {
     "schedule": _crontab("MATCHING_ROUND_CRONTAB", MATCHING_ROUND_CRONTAB),
     "kwargs": {"trigger": "beat"},
 }
+
+# --- Introductions ---
+# An offer is open this many days; one reminder goes to a member who has not
+# answered on the reminder day; "Did you meet?" comes this long after connecting.
+INTRO_OFFER_DAYS = env_int("INTRO_OFFER_DAYS", 7)
+INTRO_REMINDER_DAY = env_int("INTRO_REMINDER_DAY", 3)
+INTRO_FOLLOW_UP_DAYS = env_int("INTRO_FOLLOW_UP_DAYS", 10)
+INTRO_REQUESTS_PER_WEEK = env_int("INTRO_REQUESTS_PER_WEEK", 3)
+INTRO_DEFAULT_CALL_MINUTES = env_int("INTRO_DEFAULT_CALL_MINUTES", 20)
+# How long the "Did you meet?" and pause links in emails keep working.
+INTRO_FEEDBACK_LINK_DAYS = env_int("INTRO_FEEDBACK_LINK_DAYS", 30)
+INTRO_PAUSE_LINK_DAYS = env_int("INTRO_PAUSE_LINK_DAYS", 365)
+CELERY_BEAT_SCHEDULE["introductions-offer-proposed"] = {
+    "task": "introductions.tasks.offer_proposed",
+    "schedule": timedelta(minutes=5),
+}
+CELERY_BEAT_SCHEDULE["introductions-deadlines"] = {
+    "task": "introductions.tasks.process_deadlines",
+    "schedule": timedelta(minutes=15),
+}
+CELERY_BEAT_SCHEDULE["introductions-outbox-sweep"] = {
+    "task": "introductions.tasks.sweep_outbox",
+    "schedule": timedelta(minutes=1),
+}

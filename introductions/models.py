@@ -1,3 +1,4 @@
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
@@ -50,6 +51,36 @@ class Introduction(models.Model):
     offered_at = models.DateTimeField(null=True, blank=True)
     connected_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+
+    class DeclineReason(models.TextChoices):
+        NOT_NOW = "not_now", "Not the right time"
+        NOT_MY_FIELD = "not_my_field", "Not my field"
+        TOO_BUSY = "too_busy", "Too busy for calls at the moment"
+        OTHER = "other", "Another reason"
+
+    # Seen only by admins and the matching engine, never by the other member.
+    a_decline_reason = models.CharField(
+        max_length=16, choices=DeclineReason.choices, blank=True
+    )
+    b_decline_reason = models.CharField(
+        max_length=16, choices=DeclineReason.choices, blank=True
+    )
+    expires_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text="Answers are due by then; a decline is told to the other side "
+        "only at this moment, as if the offer had simply expired.",
+    )
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    closed_notice_at = models.DateTimeField(null=True, blank=True)
+    follow_up_at = models.DateTimeField(null=True, blank=True)
+    call_minutes = models.PositiveSmallIntegerField(null=True, blank=True)
+    proposed_slots = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Start times (UTC, ISO 8601) proposed for the first call.",
+    )
     requested_by = models.ForeignKey(
         Profile,
         null=True,
@@ -77,3 +108,145 @@ class Introduction(models.Model):
 
     def __str__(self) -> str:
         return f"Intro #{self.pk}: {self.member_a} & {self.member_b} ({self.state})"
+
+    def side_of(self, member: Profile) -> str:
+        """ "a" or "b"; ValueError when the member is not part of this intro."""
+        if member.pk == self.member_a_id:
+            return "a"
+        if member.pk == self.member_b_id:
+            return "b"
+        raise ValueError(f"Profile {member.pk} is not part of intro {self.pk}")
+
+    def other_member(self, member: Profile) -> Profile:
+        return self.member_b if self.side_of(member) == "a" else self.member_a
+
+    def response_of(self, member: Profile) -> str:
+        return getattr(self, f"{self.side_of(member)}_response")
+
+    def members(self) -> tuple[Profile, Profile]:
+        return (self.member_a, self.member_b)
+
+    def can_answer(self, member: Profile, now) -> bool:
+        """May this member still accept or decline?
+
+        Also true, on purpose, when the *other* member declined: until the deadline
+        that must look exactly like an offer still waiting for answers, so that
+        nobody can tell who said no.
+        """
+        side = self.side_of(member)
+        other = "b" if side == "a" else "a"
+        if getattr(self, f"{side}_response"):
+            return False
+        if self.expires_at is None or now >= self.expires_at:
+            return False
+        if self.state in (self.State.OFFERED, self.State.ACCEPTED_ONE):
+            return True
+        return (
+            self.state == self.State.DECLINED
+            and getattr(self, f"{other}_response") == self.Response.DECLINED
+        )
+
+
+class OutboxEmail(models.Model):
+    """An email written in the same transaction as the event it announces.
+
+    A Celery task sends it after commit; the row, not the task, is the truth about
+    whether it went out, so a duplicated or retried task never sends it twice and a
+    lost task is picked up again by the sweep.
+    """
+
+    class Kind(models.TextChoices):
+        OFFER = "offer", "Offer"
+        REMINDER = "reminder", "Reminder"
+        CONNECTED = "connected", "Connected"
+        CLOSED = "closed", "Did not happen this time"
+        FOLLOW_UP = "follow_up", "Follow-up"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        SENT = "sent", "Sent"
+        CANCELLED = "cancelled", "Cancelled"
+
+    recipient = models.ForeignKey(
+        Profile, on_delete=models.CASCADE, related_name="outbox_emails"
+    )
+    intro = models.ForeignKey(
+        Introduction,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="outbox_emails",
+    )
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    to_email = models.EmailField()
+    subject = models.CharField(max_length=255)
+    text_body = models.TextField()
+    html_body = models.TextField(blank=True)
+    headers = models.JSONField(default=dict, blank=True)
+    attachments = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Calendar invites: [{filename, content, mimetype}].",
+    )
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["intro", "recipient", "kind"], name="outbox_once_per_event"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} to {self.to_email} ({self.status})"
+
+    @property
+    def message_id(self) -> str:
+        """Stable across retries, so a receiving server can drop a duplicate too."""
+        return f"<outbox-{self.pk}@grapevyne>"
+
+
+class Feedback(models.Model):
+    """A member's answer to "Did you meet?", kept for the matching engine."""
+
+    class Met(models.TextChoices):
+        YES = "yes", "Yes, we met"
+        NOT_YET = "not_yet", "Not yet"
+        NO = "no", "No"
+
+    intro = models.ForeignKey(
+        Introduction, on_delete=models.CASCADE, related_name="feedback"
+    )
+    member = models.ForeignKey(
+        Profile, on_delete=models.CASCADE, related_name="intro_feedback"
+    )
+    met = models.CharField(max_length=8, choices=Met.choices)
+    rating = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["intro", "member"], name="feedback_once_per_member"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(rating__isnull=True)
+                | models.Q(rating__gte=1, rating__lte=5),
+                name="feedback_rating_1_to_5",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Feedback on intro {self.intro_id} by {self.member_id}: {self.met}"

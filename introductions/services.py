@@ -1,10 +1,19 @@
+import smtplib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
-from .models import Introduction
+from profiles.models import Block, Profile
+
+from . import emails
+from .calendar import Window, propose_slots
+from .models import Feedback, Introduction, OutboxEmail
 
 PROPOSE_BATCH_SIZE = 5_000
 
@@ -80,3 +89,509 @@ def _create_batch(batch: dict, now) -> list[Introduction]:
         )
         ids = [row[0] for row in cursor.fetchall()]
     return list(Introduction.objects.filter(pk__in=ids).order_by("pk"))
+
+
+# --- Lifecycle ---------------------------------------------------------------------
+#
+# proposed → offered → accepted_one → connected, or → declined | expired | withdrawn.
+# Every transition locks the row (or updates it conditionally on its state), so two
+# workers or two clicks can never both win; an impossible transition raises
+# IntroTransitionError and changes nothing.
+#
+# Nobody learns who declined: a decline closes the intro at once, but to the other
+# member it looks like an offer still waiting for an answer (they may still answer,
+# and their answer is recorded) until the deadline, when both kinds of failure get
+# the same "it did not happen this time" email.
+
+
+class IntroTransitionError(Exception):
+    """The introduction is not in a state where this can happen."""
+
+
+class NotPartOfIntro(IntroTransitionError):
+    """The member is not one of the two people in this introduction."""
+
+
+def _now(now: datetime | None) -> datetime:
+    return now or timezone.now()
+
+
+def _locked(intro_id: int) -> Introduction:
+    return (
+        Introduction.objects.select_for_update(of=("self",))
+        .select_related("member_a__user", "member_b__user")
+        .get(pk=intro_id)
+    )
+
+
+def _side(intro: Introduction, member: Profile) -> str:
+    try:
+        return intro.side_of(member)
+    except ValueError:
+        raise NotPartOfIntro(
+            f"Profile {member.pk} is not part of intro {intro.pk}"
+        ) from None
+
+
+def outbox_enqueue(
+    *,
+    intro: Introduction,
+    recipient: Profile,
+    kind: str,
+    now: datetime | None = None,
+) -> OutboxEmail | None:
+    """Write the email for an event in the caller's transaction; send after commit.
+
+    Returns None when this event's email already exists: each (intro, recipient,
+    kind) is emailed once, whoever enqueues it and however often.
+    """
+    from .tasks import send_outbox_email
+
+    now = _now(now)
+    rendered = emails.render(kind, intro, recipient, now=now)
+    with transaction.atomic():
+        email, created = OutboxEmail.objects.get_or_create(
+            intro=intro,
+            recipient=recipient,
+            kind=kind,
+            defaults={
+                "to_email": recipient.user.email,
+                "subject": rendered.subject,
+                "text_body": rendered.text_body,
+                "html_body": rendered.html_body,
+                "headers": rendered.headers,
+                "attachments": rendered.attachments,
+                "created_at": now,
+            },
+        )
+    if not created:
+        return None
+    transaction.on_commit(lambda: send_outbox_email.delay(email.pk))
+    return email
+
+
+@transaction.atomic
+def intro_offer(*, intro: Introduction, now: datetime | None = None) -> Introduction:
+    """Invite both members at once (proposed → offered)."""
+    now = _now(now)
+    expires_at = now + timedelta(days=settings.INTRO_OFFER_DAYS)
+    updated = Introduction.objects.filter(
+        pk=intro.pk, state=Introduction.State.PROPOSED
+    ).update(
+        state=Introduction.State.OFFERED,
+        offered_at=now,
+        expires_at=expires_at,
+        updated_at=now,
+    )
+    if not updated:
+        raise IntroTransitionError(f"Intro {intro.pk} is not proposed")
+    intro = Introduction.objects.select_related(
+        "member_a__user", "member_a__specialty", "member_b__user", "member_b__specialty"
+    ).get(pk=intro.pk)
+    for member in intro.members():
+        outbox_enqueue(
+            intro=intro, recipient=member, kind=OutboxEmail.Kind.OFFER, now=now
+        )
+    Profile.objects.filter(pk__in=[intro.member_a_id, intro.member_b_id]).update(
+        last_intro_at=now
+    )
+    return intro
+
+
+@transaction.atomic
+def intro_accept(
+    *, intro: Introduction, member: Profile, now: datetime | None = None
+) -> Introduction:
+    """Record a yes; connect the pair when the other side already said yes."""
+    now = _now(now)
+    intro = _locked(intro.pk)
+    side = _side(intro, member)
+    if not intro.can_answer(member, now):
+        raise IntroTransitionError(f"Intro {intro.pk} cannot be accepted now")
+    setattr(intro, f"{side}_response", Introduction.Response.ACCEPTED)
+    setattr(intro, f"{side}_responded_at", now)
+    fields = [f"{side}_response", f"{side}_responded_at", "updated_at"]
+    other = "b" if side == "a" else "a"
+    if intro.state == Introduction.State.DECLINED:
+        intro.save(update_fields=fields)
+        return intro
+    if getattr(intro, f"{other}_response") == Introduction.Response.ACCEPTED:
+        _connect(intro, now)
+        fields += ["state", "connected_at", "call_minutes", "proposed_slots"]
+    else:
+        intro.state = Introduction.State.ACCEPTED_ONE
+        fields.append("state")
+    intro.save(update_fields=fields)
+    if intro.state == Introduction.State.CONNECTED:
+        for person in intro.members():
+            outbox_enqueue(
+                intro=intro, recipient=person, kind=OutboxEmail.Kind.CONNECTED, now=now
+            )
+    return intro
+
+
+def _windows(member: Profile) -> list[Window]:
+    return [(w.weekday, w.start, w.end) for w in member.call_windows.all()]
+
+
+def _connect(intro: Introduction, now: datetime) -> None:
+    a, b = intro.member_a, intro.member_b
+    minutes = min(
+        a.meeting_minutes or settings.INTRO_DEFAULT_CALL_MINUTES,
+        b.meeting_minutes or settings.INTRO_DEFAULT_CALL_MINUTES,
+    )
+    slots = propose_slots(
+        windows_a=_windows(a),
+        zone_a=a.time_zone,
+        windows_b=_windows(b),
+        zone_b=b.time_zone,
+        minutes=minutes,
+        now=now,
+    )
+    intro.state = Introduction.State.CONNECTED
+    intro.connected_at = now
+    intro.call_minutes = minutes
+    intro.proposed_slots = [s.isoformat() for s in slots]
+
+
+@transaction.atomic
+def intro_decline(
+    *,
+    intro: Introduction,
+    member: Profile,
+    reason: str = "",
+    now: datetime | None = None,
+) -> Introduction:
+    """Record a no (with an optional private reason) and close the intro.
+
+    The other member is told nothing now: at the deadline they get the same email
+    as when an offer simply expires.
+    """
+    now = _now(now)
+    if reason and reason not in Introduction.DeclineReason.values:
+        raise ValueError(f"Unknown decline reason {reason!r}")
+    intro = _locked(intro.pk)
+    side = _side(intro, member)
+    if not intro.can_answer(member, now):
+        raise IntroTransitionError(f"Intro {intro.pk} cannot be declined now")
+    setattr(intro, f"{side}_response", Introduction.Response.DECLINED)
+    setattr(intro, f"{side}_responded_at", now)
+    setattr(intro, f"{side}_decline_reason", reason)
+    fields = [
+        f"{side}_response",
+        f"{side}_responded_at",
+        f"{side}_decline_reason",
+        "updated_at",
+    ]
+    if intro.state != Introduction.State.DECLINED:
+        intro.state = Introduction.State.DECLINED
+        intro.closed_at = now
+        fields += ["state", "closed_at"]
+    intro.save(update_fields=fields)
+    return intro
+
+
+@transaction.atomic
+def intro_expire(*, intro: Introduction, now: datetime | None = None) -> Introduction:
+    """Close an offer nobody finished answering and tell both it did not happen."""
+    now = _now(now)
+    updated = Introduction.objects.filter(
+        pk=intro.pk,
+        state__in=[Introduction.State.OFFERED, Introduction.State.ACCEPTED_ONE],
+        expires_at__lte=now,
+    ).update(
+        state=Introduction.State.EXPIRED,
+        closed_at=now,
+        closed_notice_at=now,
+        updated_at=now,
+    )
+    if not updated:
+        raise IntroTransitionError(f"Intro {intro.pk} is not an overdue offer")
+    intro = _locked(intro.pk)
+    for member in intro.members():
+        outbox_enqueue(
+            intro=intro, recipient=member, kind=OutboxEmail.Kind.CLOSED, now=now
+        )
+    return intro
+
+
+@transaction.atomic
+def intro_withdraw(*, intro: Introduction, now: datetime | None = None) -> Introduction:
+    """Take back an open intro (a block, a paused member, an admin's decision).
+
+    Unsent emails about it are cancelled; links already sent say it is closed.
+    """
+    now = _now(now)
+    updated = Introduction.objects.filter(
+        pk=intro.pk, state__in=Introduction.OPEN_STATES
+    ).update(state=Introduction.State.WITHDRAWN, closed_at=now, updated_at=now)
+    if not updated:
+        raise IntroTransitionError(f"Intro {intro.pk} is not open")
+    OutboxEmail.objects.filter(
+        intro_id=intro.pk, status=OutboxEmail.Status.PENDING
+    ).update(status=OutboxEmail.Status.CANCELLED)
+    return Introduction.objects.get(pk=intro.pk)
+
+
+@transaction.atomic
+def intro_close_declined(
+    *, intro: Introduction, now: datetime | None = None
+) -> Introduction:
+    """At the deadline of a declined intro, tell the other side it did not happen."""
+    now = _now(now)
+    updated = Introduction.objects.filter(
+        pk=intro.pk,
+        state=Introduction.State.DECLINED,
+        expires_at__lte=now,
+        closed_notice_at__isnull=True,
+    ).update(closed_notice_at=now, updated_at=now)
+    if not updated:
+        raise IntroTransitionError(f"Intro {intro.pk} has no notice due")
+    intro = _locked(intro.pk)
+    for member in intro.members():
+        if intro.response_of(member) != Introduction.Response.DECLINED:
+            outbox_enqueue(
+                intro=intro, recipient=member, kind=OutboxEmail.Kind.CLOSED, now=now
+            )
+    return intro
+
+
+@transaction.atomic
+def intro_remind(*, intro: Introduction, now: datetime | None = None) -> Introduction:
+    """The one reminder, to whoever has not answered an offer by the reminder day."""
+    now = _now(now)
+    updated = Introduction.objects.filter(
+        pk=intro.pk,
+        state__in=[
+            Introduction.State.OFFERED,
+            Introduction.State.ACCEPTED_ONE,
+            Introduction.State.DECLINED,
+        ],
+        offered_at__lte=now - timedelta(days=settings.INTRO_REMINDER_DAY),
+        expires_at__gt=now,
+        reminded_at__isnull=True,
+    ).update(reminded_at=now, updated_at=now)
+    if not updated:
+        raise IntroTransitionError(f"Intro {intro.pk} has no reminder due")
+    intro = _locked(intro.pk)
+    today = now.date()
+    for member in intro.members():
+        # A declined intro is not worth a nudge; skipping it reveals nothing, since
+        # nobody knows a reminder was due.
+        if (
+            intro.state != Introduction.State.DECLINED
+            and not intro.response_of(member)
+            and not member.is_paused(today)
+        ):
+            outbox_enqueue(
+                intro=intro, recipient=member, kind=OutboxEmail.Kind.REMINDER, now=now
+            )
+    return intro
+
+
+@transaction.atomic
+def intro_follow_up(
+    *, intro: Introduction, now: datetime | None = None
+) -> Introduction:
+    """Ask both "Did you meet?" some days after connecting."""
+    now = _now(now)
+    updated = Introduction.objects.filter(
+        pk=intro.pk,
+        state=Introduction.State.CONNECTED,
+        connected_at__lte=now - timedelta(days=settings.INTRO_FOLLOW_UP_DAYS),
+        follow_up_at__isnull=True,
+    ).update(follow_up_at=now, updated_at=now)
+    if not updated:
+        raise IntroTransitionError(f"Intro {intro.pk} has no follow-up due")
+    intro = _locked(intro.pk)
+    for member in intro.members():
+        outbox_enqueue(
+            intro=intro, recipient=member, kind=OutboxEmail.Kind.FOLLOW_UP, now=now
+        )
+    return intro
+
+
+def intro_apply_deadlines(*, intro_id: int, now: datetime | None = None) -> str | None:
+    """Whichever deadline step is due for this intro; None when nothing is.
+
+    Idempotent: each step is conditional on its own marker, so running it twice, or
+    in two workers, does each step once.
+    """
+    now = _now(now)
+    steps = (intro_expire, intro_close_declined, intro_remind, intro_follow_up)
+    intro = Introduction(pk=intro_id)
+    done = None
+    for step in steps:
+        try:
+            step(intro=intro, now=now)
+        except IntroTransitionError:
+            continue
+        done = step.__name__
+    return done
+
+
+def intro_ids_with_deadlines_due(*, now: datetime | None = None) -> list[int]:
+    now = _now(now)
+    offered = [Introduction.State.OFFERED, Introduction.State.ACCEPTED_ONE]
+    due = (
+        Q(state__in=offered, expires_at__lte=now)
+        | Q(
+            state=Introduction.State.DECLINED,
+            expires_at__lte=now,
+            closed_notice_at__isnull=True,
+        )
+        | Q(
+            state__in=offered,
+            reminded_at__isnull=True,
+            offered_at__lte=now - timedelta(days=settings.INTRO_REMINDER_DAY),
+            expires_at__gt=now,
+        )
+        | Q(
+            state=Introduction.State.CONNECTED,
+            follow_up_at__isnull=True,
+            connected_at__lte=now - timedelta(days=settings.INTRO_FOLLOW_UP_DAYS),
+        )
+    )
+    return list(
+        Introduction.objects.filter(due).order_by("pk").values_list("pk", flat=True)
+    )
+
+
+def intros_offer_proposed(*, now: datetime | None = None, limit: int = 1000) -> int:
+    """Offer proposed intros, each in its own transaction; returns how many.
+
+    A member who paused, or a pair where one blocked the other since the round,
+    gets the intro withdrawn instead.
+    """
+    now = _now(now)
+    today = now.date()
+    offered = 0
+    pending = (
+        Introduction.objects.filter(state=Introduction.State.PROPOSED)
+        .select_related("member_a", "member_b")
+        .order_by("pk")[:limit]
+    )
+    for intro in pending:
+        blocked = Block.objects.filter(
+            Q(blocker_id=intro.member_a_id, blocked_id=intro.member_b_id)
+            | Q(blocker_id=intro.member_b_id, blocked_id=intro.member_a_id)
+        ).exists()
+        try:
+            if blocked or any(m.is_paused(today) for m in intro.members()):
+                intro_withdraw(intro=intro, now=now)
+            else:
+                intro_offer(intro=intro, now=now)
+                offered += 1
+        except IntroTransitionError:
+            continue
+    return offered
+
+
+# --- Feedback and pausing --------------------------------------------------------
+
+
+@transaction.atomic
+def feedback_record(
+    *, intro: Introduction, member: Profile, met: str, rating: int | None = None
+) -> Feedback:
+    """Store (or change) a member's "Did you meet?" answer for the matching engine."""
+    intro = _locked(intro.pk)
+    _side(intro, member)
+    if intro.state != Introduction.State.CONNECTED:
+        raise IntroTransitionError(f"Intro {intro.pk} is not connected")
+    if met not in Feedback.Met.values:
+        raise ValueError(f"Unknown answer {met!r}")
+    if rating is not None and not 1 <= rating <= 5:
+        raise ValueError("A rating is from 1 to 5")
+    feedback, _ = Feedback.objects.update_or_create(
+        intro=intro, member=member, defaults={"met": met, "rating": rating}
+    )
+    return feedback
+
+
+@transaction.atomic
+def member_pause_intros(*, member: Profile) -> Profile:
+    """Stop new introductions until the member sets a frequency again."""
+    Profile.objects.filter(pk=member.pk).update(
+        intro_frequency=Profile.Frequency.PAUSED, updated_at=timezone.now()
+    )
+    member.refresh_from_db(fields=["intro_frequency", "updated_at"])
+    return member
+
+
+# --- Outbox sending ------------------------------------------------------------
+
+
+class OutboxSendError(Exception):
+    """Sending failed and should be retried later; the row counts the attempt."""
+
+
+def outbox_send(*, outbox_id: int) -> bool:
+    """Send one outbox email unless it was sent already; True when this call sent it.
+
+    The row is locked (SKIP LOCKED) for the send, so a duplicated task running at the
+    same moment finds nothing to do; a failed attempt is counted and re-raised as
+    OutboxSendError for the task to retry.
+    """
+    error = None
+    with transaction.atomic():
+        email = (
+            OutboxEmail.objects.select_for_update(skip_locked=True)
+            .filter(pk=outbox_id, status=OutboxEmail.Status.PENDING)
+            .first()
+        )
+        if email is None:
+            return False
+        email.attempts += 1
+        try:
+            _message(email).send()
+        except (smtplib.SMTPException, OSError) as exc:
+            error = exc
+            email.last_error = repr(exc)[:2000]
+            email.save(update_fields=["attempts", "last_error"])
+        else:
+            email.status = OutboxEmail.Status.SENT
+            email.sent_at = timezone.now()
+            email.save(update_fields=["attempts", "status", "sent_at"])
+    if error is not None:
+        raise OutboxSendError(str(error)) from error
+    return True
+
+
+def _message(email: OutboxEmail) -> EmailMultiAlternatives:
+    message = EmailMultiAlternatives(
+        subject=email.subject,
+        body=email.text_body,
+        to=[email.to_email],
+        headers={**email.headers, "Message-ID": email.message_id},
+    )
+    if email.html_body:
+        message.attach_alternative(email.html_body, "text/html")
+    for attachment in email.attachments:
+        message.attach(
+            attachment["filename"], attachment["content"], attachment["mimetype"]
+        )
+    return message
+
+
+STUCK_AFTER = timedelta(minutes=1)
+
+
+def outbox_ids_stuck(*, older_than: timedelta = STUCK_AFTER) -> list[int]:
+    """Pending emails whose task was lost (a crash between commit and enqueue)."""
+    return list(
+        OutboxEmail.objects.filter(
+            status=OutboxEmail.Status.PENDING,
+            created_at__lte=timezone.now() - older_than,
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)[:1000]
+    )
+
+
+def outbox_ids_pending() -> list[int]:
+    return list(
+        OutboxEmail.objects.filter(status=OutboxEmail.Status.PENDING)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )

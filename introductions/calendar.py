@@ -1,0 +1,117 @@
+"""Time slots for a first call, and the .ics invites that carry them.
+
+Windows are weekly and in each member's own time zone; they are turned into real
+instants date by date through zoneinfo, so a window keeps its local hours across a
+daylight-saving change and the overlap is computed on absolute time.
+"""
+
+from collections.abc import Iterable, Sequence
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from icalendar import Calendar, Event
+
+Window = tuple[int, time, time]  # weekday (Monday = 0), local start, local end
+
+# Someone with no call windows is assumed to be free on weekday working hours.
+DEFAULT_WINDOWS: tuple[Window, ...] = tuple(
+    (day, time(9, 0), time(17, 0)) for day in range(5)
+)
+STEP = timedelta(minutes=15)
+
+
+def _instant(day: date, at: time, zone: ZoneInfo) -> datetime:
+    # fold=0 and the UTC round trip resolve ambiguous and skipped local times the
+    # way a calendar app would (a 02:30 that does not exist becomes 03:30).
+    return datetime.combine(day, at, tzinfo=zone).astimezone(UTC)
+
+
+def _intervals(
+    windows: Iterable[Window], zone_name: str, start: datetime, end: datetime
+) -> list[tuple[datetime, datetime]]:
+    zone = ZoneInfo(zone_name)
+    windows = list(windows) or list(DEFAULT_WINDOWS)
+    first = start.astimezone(zone).date() - timedelta(days=1)
+    last = end.astimezone(zone).date() + timedelta(days=1)
+    out = []
+    day = first
+    while day <= last:
+        for weekday, w_start, w_end in windows:
+            if day.weekday() == weekday:
+                lo, hi = _instant(day, w_start, zone), _instant(day, w_end, zone)
+                if hi > lo:
+                    out.append((lo, hi))
+        day += timedelta(days=1)
+    return sorted(out)
+
+
+def _ceil_to_step(moment: datetime) -> datetime:
+    base = moment.replace(second=0, microsecond=0)
+    minutes = (base.minute // 15) * 15
+    rounded = base.replace(minute=minutes)
+    if rounded < moment:
+        rounded += STEP
+    return rounded
+
+
+def propose_slots(
+    *,
+    windows_a: Sequence[Window],
+    zone_a: str,
+    windows_b: Sequence[Window],
+    zone_b: str,
+    minutes: int,
+    now: datetime,
+    count: int = 3,
+    notice: timedelta = timedelta(hours=24),
+    horizon: timedelta = timedelta(days=21),
+) -> list[datetime]:
+    """Up to `count` UTC start times, on different days, inside both members' windows.
+
+    Starts are on quarter hours, at least `notice` from now, the earliest fitting
+    moment of each day in turn.
+    """
+    start, end = now + notice, now + notice + horizon
+    length = timedelta(minutes=minutes)
+    a = _intervals(windows_a, zone_a, start, end)
+    b = _intervals(windows_b, zone_b, start, end)
+    candidates = []
+    for a_lo, a_hi in a:
+        for b_lo, b_hi in b:
+            lo, hi = max(a_lo, b_lo, start), min(a_hi, b_hi, end)
+            slot = _ceil_to_step(lo)
+            if slot + length <= hi:
+                candidates.append(slot)
+    slots: list[datetime] = []
+    days_used: set[date] = set()
+    for slot in sorted(candidates):
+        if slot.date() not in days_used:
+            slots.append(slot)
+            days_used.add(slot.date())
+    return slots[:count]
+
+
+def slot_ics(
+    *,
+    uid: str,
+    start: datetime,
+    minutes: int,
+    summary: str,
+    description: str,
+    now: datetime,
+) -> bytes:
+    """One invite, in UTC so that every calendar shows it in its owner's zone."""
+    cal = Calendar()
+    cal.add("prodid", "-//Grapevyne//Introductions//EN")
+    cal.add("version", "2.0")
+    cal.add("method", "PUBLISH")
+    event = Event()
+    event.add("uid", uid)
+    event.add("dtstamp", now.astimezone(UTC))
+    event.add("dtstart", start.astimezone(UTC))
+    event.add("dtend", (start + timedelta(minutes=minutes)).astimezone(UTC))
+    event.add("summary", summary)
+    event.add("description", description)
+    event.add("status", "TENTATIVE")
+    cal.add_component(event)
+    return cal.to_ical()

@@ -1,0 +1,229 @@
+"""What each introduction email says, rendered once, when its event happens.
+
+The rendered text is stored in the outbox row, so a retry sends exactly what the
+event produced and nothing here runs in the sending task.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from profiles.models import Profile
+
+from . import tokens
+from .calendar import slot_ics
+from .models import Introduction, OutboxEmail
+
+
+@dataclass
+class RenderedEmail:
+    subject: str
+    text_body: str
+    html_body: str
+    headers: dict = field(default_factory=dict)
+    attachments: list = field(default_factory=list)
+
+
+def absolute(path: str) -> str:
+    return f"{settings.SITE_URL}{path}"
+
+
+def link(action: str, *, member: Profile, intro: Introduction | None) -> str:
+    token = tokens.make_token(
+        action=action, member_id=member.pk, intro_id=intro.pk if intro else None
+    )
+    return absolute(reverse(f"intro_link_{action}", args=[token]))
+
+
+def pause_url(member: Profile) -> str:
+    return link(tokens.PAUSE, member=member, intro=None)
+
+
+def list_headers(member: Profile) -> dict:
+    """RFC 8058 one-click unsubscribe, which here pauses introductions."""
+    return {
+        "List-Unsubscribe": f"<{pause_url(member)}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+    }
+
+
+def reasons_for(intro: Introduction, reader: Profile) -> list[str]:
+    """Why we think they should meet, in the reader's words.
+
+    Only public facts: shared sensitive interests stay out until both accepted.
+    """
+    explanation = intro.explanation or {}
+    other = intro.other_member(reader)
+    reasons = []
+    shared = explanation.get("shared_interests") or []
+    if shared:
+        reasons.append("You both care about " + _join(shared[:5]) + ".")
+    for goal in explanation.get("goals") or []:
+        kind = (goal.get("kind") or "").lower() or "a conversation"
+        about = f" in {goal['interest']}" if goal.get("interest") else ""
+        if goal.get("seeker") == reader.pk:
+            reasons.append(
+                f"You are looking for {kind}{about}; {other.name} offers it."
+            )
+        elif goal.get("offerer") == reader.pk:
+            reasons.append(
+                f"{other.name} is looking for {kind}{about}, which you offer."
+            )
+    if explanation.get("cross_specialty"):
+        reasons.append("You work in different specialties: a fresh view both ways.")
+    return reasons
+
+
+def _join(items: list[str]) -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _local(moment: datetime, member: Profile) -> datetime:
+    return moment.astimezone(ZoneInfo(member.time_zone or "UTC"))
+
+
+def _render(kind: str, context: dict) -> tuple[str, str]:
+    text = render_to_string(f"emails/{kind}.txt", context)
+    html = render_to_string(f"emails/{kind}.html", context)
+    return text, html
+
+
+def _base_context(intro: Introduction | None, reader: Profile) -> dict:
+    return {
+        "intro": intro,
+        "reader": reader,
+        "pause_url": pause_url(reader),
+        "site_url": settings.SITE_URL,
+        "dashboard_url": absolute(reverse("dashboard")),
+    }
+
+
+def _prefix(subject: str) -> str:
+    return f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{subject}"
+
+
+def render_offer(
+    intro: Introduction, reader: Profile, *, reminder: bool
+) -> RenderedEmail:
+    other = intro.other_member(reader)
+    context = _base_context(intro, reader) | {
+        "other": other,
+        "reasons": reasons_for(intro, reader),
+        "accept_url": link(tokens.ACCEPT, member=reader, intro=intro),
+        "decline_url": link(tokens.DECLINE, member=reader, intro=intro),
+        "deadline": _local(intro.expires_at, reader),
+        "reminder": reminder,
+    }
+    text, html = _render("reminder" if reminder else "offer", context)
+    subject = (
+        f"Reminder: would you like to meet {other.name}?"
+        if reminder
+        else f"Would you like to meet {other.name}?"
+    )
+    return RenderedEmail(_prefix(subject), text, html, list_headers(reader))
+
+
+def connected_subject(intro: Introduction) -> str:
+    # The same for both, in a stable order, so replies thread as one conversation.
+    return _prefix(f"Introduction: {intro.member_a.name} and {intro.member_b.name}")
+
+
+def render_connected(
+    intro: Introduction, reader: Profile, *, now: datetime
+) -> RenderedEmail:
+    other = intro.other_member(reader)
+    minutes = intro.call_minutes or settings.INTRO_DEFAULT_CALL_MINUTES
+    slots = [datetime.fromisoformat(s) for s in intro.proposed_slots]
+    summary = f"{minutes}-minute call: {intro.member_a.name} and {intro.member_b.name}"
+    description = (
+        f"A first call between {intro.member_a.name} and {intro.member_b.name}, "
+        "introduced by Grapevyne. Listening first: no agenda needed.\n"
+        f"{intro.member_a.name}: {intro.member_a.user.email}\n"
+        f"{intro.member_b.name}: {intro.member_b.user.email}"
+    )
+    attachments = []
+    for n, start in enumerate(slots, start=1):
+        ics = slot_ics(
+            uid=f"intro-{intro.pk}-slot-{n}@grapevyne",
+            start=start,
+            minutes=minutes,
+            summary=summary,
+            description=description,
+            now=now,
+        )
+        attachments.append(
+            {
+                "filename": f"grapevyne-call-option-{n}.ics",
+                "content": ics.decode(),
+                "mimetype": "text/calendar",
+            }
+        )
+    context = _base_context(intro, reader) | {
+        "other": other,
+        "other_email": other.user.email,
+        "reasons": reasons_for(intro, reader),
+        "sensitive": (intro.explanation or {}).get("shared_sensitive_interests") or [],
+        "minutes": minutes,
+        "slots": [
+            {
+                "start": _local(s, reader),
+                "end": _local(s, reader) + timedelta(minutes=minutes),
+            }
+            for s in slots
+        ],
+        "reader_zone": reader.time_zone,
+    }
+    text, html = _render("connected", context)
+    headers = list_headers(reader) | {"Reply-To": other.user.email}
+    return RenderedEmail(connected_subject(intro), text, html, headers, attachments)
+
+
+def render_closed(intro: Introduction, reader: Profile) -> RenderedEmail:
+    context = _base_context(intro, reader) | {"other": intro.other_member(reader)}
+    text, html = _render("expired_notice", context)
+    return RenderedEmail(
+        _prefix("This introduction did not happen this time"),
+        text,
+        html,
+        list_headers(reader),
+    )
+
+
+def render_follow_up(intro: Introduction, reader: Profile) -> RenderedEmail:
+    other = intro.other_member(reader)
+    token = tokens.make_token(
+        action=tokens.FEEDBACK, member_id=reader.pk, intro_id=intro.pk
+    )
+    answers = [
+        (value, label, absolute(reverse("intro_link_feedback", args=[token, value])))
+        for value, label in (
+            ("yes", "Yes, we met"),
+            ("not_yet", "Not yet"),
+            ("no", "No"),
+        )
+    ]
+    context = _base_context(intro, reader) | {"other": other, "answers": answers}
+    text, html = _render("follow_up", context)
+    return RenderedEmail(
+        _prefix(f"Did you meet {other.name}?"), text, html, list_headers(reader)
+    )
+
+
+def render(kind: str, intro: Introduction, reader: Profile, *, now: datetime):
+    if kind == OutboxEmail.Kind.OFFER:
+        return render_offer(intro, reader, reminder=False)
+    if kind == OutboxEmail.Kind.REMINDER:
+        return render_offer(intro, reader, reminder=True)
+    if kind == OutboxEmail.Kind.CONNECTED:
+        return render_connected(intro, reader, now=now)
+    if kind == OutboxEmail.Kind.CLOSED:
+        return render_closed(intro, reader)
+    if kind == OutboxEmail.Kind.FOLLOW_UP:
+        return render_follow_up(intro, reader)
+    raise ValueError(f"Unknown email kind {kind!r}")

@@ -1,0 +1,92 @@
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django.db.models import Q
+from django.utils import timezone
+
+from profiles.models import Profile
+
+from .models import Introduction
+
+PAST_SHOWN = 10
+
+
+@dataclass
+class IntroCard:
+    """One intro as one member sees it: never who declined, never too early."""
+
+    intro: Introduction
+    other: Profile
+    status: str
+    can_answer: bool = False
+    slots: list[dict] = field(default_factory=list)
+
+
+def _member_intros(member: Profile):
+    return (
+        Introduction.objects.filter(Q(member_a=member) | Q(member_b=member))
+        .exclude(state=Introduction.State.PROPOSED)
+        .select_related(
+            "member_a__user",
+            "member_a__specialty",
+            "member_b__user",
+            "member_b__specialty",
+        )
+        .order_by("-offered_at", "-pk")
+    )
+
+
+def _slots(intro: Introduction, member: Profile) -> list[dict]:
+    zone = ZoneInfo(member.time_zone or "UTC")
+    minutes = intro.call_minutes or 20
+    return [
+        {
+            "start": datetime.fromisoformat(s).astimezone(zone),
+            "end": (datetime.fromisoformat(s) + timedelta(minutes=minutes)).astimezone(
+                zone
+            ),
+        }
+        for s in intro.proposed_slots
+    ]
+
+
+def dashboard_intros(*, member: Profile, now: datetime | None = None) -> dict:
+    """The member's intros by section: offered, waiting, connected, past.
+
+    A declined intro stays "offered" or "waiting" for the member who did not decline
+    until its deadline, exactly like one still open.
+    """
+    now = now or timezone.now()
+    sections: dict[str, list[IntroCard]] = {
+        "offered": [],
+        "waiting": [],
+        "connected": [],
+        "past": [],
+    }
+    State, Response = Introduction.State, Introduction.Response
+    for intro in _member_intros(member):
+        other = intro.other_member(member)
+        mine = intro.response_of(member)
+        before_deadline = intro.expires_at is not None and now < intro.expires_at
+        looks_open = intro.state in (State.OFFERED, State.ACCEPTED_ONE) or (
+            intro.state == State.DECLINED
+            and before_deadline
+            and mine != Response.DECLINED
+        )
+        if intro.state == State.CONNECTED:
+            card = IntroCard(intro, other, "connected", slots=_slots(intro, member))
+            sections["connected"].append(card)
+        elif looks_open and intro.can_answer(member, now):
+            sections["offered"].append(IntroCard(intro, other, "offered", True))
+        elif looks_open and mine == Response.ACCEPTED:
+            sections["waiting"].append(IntroCard(intro, other, "waiting"))
+        elif len(sections["past"]) < PAST_SHOWN:
+            if mine == Response.DECLINED:
+                status = "you passed"
+            elif intro.state == State.WITHDRAWN:
+                status = "withdrawn"
+            else:
+                status = "did not happen this time"
+            sections["past"].append(IntroCard(intro, other, status))
+    return sections

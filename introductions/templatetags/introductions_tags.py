@@ -1,0 +1,18 @@
+from django import template
+
+from ..selectors import dashboard_intros
+
+register = template.Library()
+
+
+@register.inclusion_tag("introductions/_dashboard.html", takes_context=True)
+def dashboard_introductions(context) -> dict:
+    """The dashboard's "Introductions" section for the signed-in member."""
+    request = context["request"]
+    member = getattr(request.user, "profile", None)
+    sections = dashboard_intros(member=member) if member else None
+    return {
+        "sections": sections,
+        "request": request,
+        "csrf_token": context.get("csrf_token"),
+    }

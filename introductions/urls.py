@@ -1,0 +1,26 @@
+from django.urls import path
+
+from . import tokens, views
+
+urlpatterns = [
+    path(
+        "accept/<str:token>/",
+        views.link_answer,
+        {"action": tokens.ACCEPT},
+        name="intro_link_accept",
+    ),
+    path(
+        "decline/<str:token>/",
+        views.link_answer,
+        {"action": tokens.DECLINE},
+        name="intro_link_decline",
+    ),
+    path(
+        "feedback/<str:token>/<str:answer>/",
+        views.link_feedback,
+        name="intro_link_feedback",
+    ),
+    path("pause/<str:token>/", views.link_pause, name="intro_link_pause"),
+    path("<int:pk>/accept/", views.intro_accept, name="intro_accept"),
+    path("<int:pk>/decline/", views.intro_decline, name="intro_decline"),
+]

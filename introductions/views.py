@@ -1,0 +1,250 @@
+"""Introduction pages: signed email links (no login needed) and dashboard actions.
+
+A GET never changes anything (mail scanners open links): it shows a one-click
+confirmation whose form POSTs. Every bad link gets a page saying what happened.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
+
+from profiles.models import Profile
+
+from . import services, tokens
+from .models import Feedback, Introduction
+from .selectors import dashboard_intros
+
+PROBLEMS = {
+    "forged": (
+        400,
+        "This link does not work",
+        "It may have been cut short by your email app, or changed. Nothing was "
+        "changed. Try copying the whole link from the email, or answer from your "
+        "dashboard.",
+    ),
+    "expired": (
+        410,
+        "This link has expired",
+        "The time to answer has passed, so nothing was changed. We will keep "
+        "looking for good introductions for you.",
+    ),
+    "closed": (
+        409,
+        "This introduction is no longer open",
+        "It did not happen this time, or was taken back; nothing was changed.",
+    ),
+    "answered": (
+        409,
+        "You already answered",
+        "Thank you: we have your answer, and nothing was changed. We will email "
+        "you when there is news.",
+    ),
+    "not_yours": (
+        403,
+        "This link was sent to someone else",
+        "Links in our emails belong to the member they were sent to, so nothing "
+        "was changed. If you were forwarded this email, there is nothing to do.",
+    ),
+}
+
+
+def _problem(request: HttpRequest, kind: str) -> HttpResponse:
+    status, title, text = PROBLEMS[kind]
+    return render(
+        request,
+        "introductions/link_problem.html",
+        {"title": title, "text": text, "kind": kind},
+        status=status,
+    )
+
+
+def _claim_intro(
+    request: HttpRequest, token: str, action: str
+) -> tuple[Introduction | None, Profile | None, HttpResponse | None]:
+    """The intro and member a link is for, or the page explaining why not."""
+    try:
+        claim = tokens.read_token(token, action=action)
+    except tokens.ExpiredToken:
+        return None, None, _problem(request, "expired")
+    except tokens.BadToken:
+        return None, None, _problem(request, "forged")
+    member = Profile.objects.select_related("user").filter(pk=claim.member_id).first()
+    if member is None:
+        return None, None, _problem(request, "forged")
+    user_profile = getattr(request.user, "profile", None)
+    if request.user.is_authenticated and user_profile and user_profile.pk != member.pk:
+        return None, None, _problem(request, "not_yours")
+    if claim.intro_id is None:
+        return None, member, None
+    intro = (
+        Introduction.objects.select_related(
+            "member_a__user",
+            "member_a__specialty",
+            "member_b__user",
+            "member_b__specialty",
+        )
+        .filter(pk=claim.intro_id)
+        .first()
+    )
+    if intro is None:
+        return None, None, _problem(request, "closed")
+    if member.pk not in (intro.member_a_id, intro.member_b_id):
+        return None, None, _problem(request, "not_yours")
+    return intro, member, None
+
+
+def _why_not(intro: Introduction, member: Profile) -> str:
+    if intro.response_of(member):
+        return "answered"
+    if intro.expires_at is not None and timezone.now() >= intro.expires_at:
+        return "expired"
+    return "closed"
+
+
+@require_http_methods(["GET", "POST"])
+def link_answer(request: HttpRequest, token: str, action: str) -> HttpResponse:
+    """Accept or decline from the email."""
+    intro, member, problem = _claim_intro(request, token, action)
+    if problem:
+        return problem
+    if not intro.can_answer(member, timezone.now()):
+        return _problem(request, _why_not(intro, member))
+    other = intro.other_member(member)
+    if request.method == "GET":
+        return render(
+            request,
+            "introductions/confirm.html",
+            {
+                "action": action,
+                "other": other,
+                "intro": intro,
+                "reasons": Introduction.DeclineReason.choices,
+            },
+        )
+    try:
+        if action == tokens.ACCEPT:
+            intro = services.intro_accept(intro=intro, member=member)
+        else:
+            reason = request.POST.get("reason", "")
+            if reason not in Introduction.DeclineReason.values:
+                reason = ""
+            intro = services.intro_decline(intro=intro, member=member, reason=reason)
+    except services.IntroTransitionError:
+        intro.refresh_from_db()
+        return _problem(request, _why_not(intro, member))
+    return render(
+        request,
+        "introductions/link_done.html",
+        {"action": action, "intro": intro, "other": other},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def link_feedback(request: HttpRequest, token: str, answer: str) -> HttpResponse:
+    intro, member, problem = _claim_intro(request, token, tokens.FEEDBACK)
+    if problem:
+        return problem
+    if answer not in Feedback.Met.values:
+        return _problem(request, "forged")
+    if intro.state != Introduction.State.CONNECTED:
+        return _problem(request, "closed")
+    if request.method == "GET":
+        return render(
+            request,
+            "introductions/feedback.html",
+            {
+                "intro": intro,
+                "other": intro.other_member(member),
+                "answer": answer,
+                "answer_label": Feedback.Met(answer).label,
+                "ratings": range(1, 6),
+            },
+        )
+    rating = request.POST.get("rating", "")
+    services.feedback_record(
+        intro=intro,
+        member=member,
+        met=answer,
+        rating=int(rating) if rating in {"1", "2", "3", "4", "5"} else None,
+    )
+    return render(request, "introductions/link_done.html", {"action": "feedback"})
+
+
+# Mail providers POST RFC 8058 one-click unsubscribes with no cookie and no CSRF
+# token; the signed token is the credential.
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def link_pause(request: HttpRequest, token: str) -> HttpResponse:
+    _, member, problem = _claim_intro(request, token, tokens.PAUSE)
+    if problem:
+        return problem
+    if request.method == "GET":
+        return render(request, "introductions/pause.html", {"member": member})
+    services.member_pause_intros(member=member)
+    return render(request, "introductions/link_done.html", {"action": "pause"})
+
+
+# --- Dashboard (logged in) ---------------------------------------------------
+
+
+def _get_intro_for_member(
+    request: HttpRequest, pk: int
+) -> tuple[Introduction, Profile]:
+    """The intro if the signed-in member is part of it; 404 otherwise."""
+    member = getattr(request.user, "profile", None)
+    if member is None:
+        raise Http404("No profile")
+    intro = get_object_or_404(
+        Introduction.objects.select_related("member_a__user", "member_b__user").filter(
+            pk=pk
+        ),
+    )
+    if member.pk not in (intro.member_a_id, intro.member_b_id):
+        raise Http404("Not your introduction")
+    return intro, member
+
+
+def _after_dashboard_action(request: HttpRequest, member: Profile) -> HttpResponse:
+    if request.htmx:
+        return render(
+            request,
+            "introductions/_dashboard.html",
+            {"sections": dashboard_intros(member=member)},
+        )
+    return redirect("dashboard")
+
+
+@login_required
+@require_POST
+def intro_accept(request: HttpRequest, pk: int) -> HttpResponse:
+    intro, member = _get_intro_for_member(request, pk)
+    try:
+        intro = services.intro_accept(intro=intro, member=member)
+    except services.IntroTransitionError:
+        messages.info(request, "This introduction can no longer be answered.")
+    else:
+        if intro.state == Introduction.State.CONNECTED:
+            messages.success(request, "You are connected: we emailed you both.")
+        else:
+            messages.success(request, "Thank you. We will email you with news.")
+    return _after_dashboard_action(request, member)
+
+
+@login_required
+@require_POST
+def intro_decline(request: HttpRequest, pk: int) -> HttpResponse:
+    intro, member = _get_intro_for_member(request, pk)
+    reason = request.POST.get("reason", "")
+    if reason not in Introduction.DeclineReason.values:
+        reason = ""
+    try:
+        services.intro_decline(intro=intro, member=member, reason=reason)
+    except services.IntroTransitionError:
+        messages.info(request, "This introduction can no longer be answered.")
+    else:
+        messages.success(request, "Thank you. Nobody will be told who said no.")
+    return _after_dashboard_action(request, member)

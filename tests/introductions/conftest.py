@@ -1,0 +1,64 @@
+from datetime import time
+
+import pytest
+
+from introductions import services
+from introductions.models import Introduction
+from profiles.factories import ProfileFactory, SpecialtyFactory
+from profiles.models import CallWindow
+
+EXPLANATION = {
+    "shared_interests": ["Medical journalism", "Global health"],
+    "shared_sensitive_interests": ["Burnout recovery"],
+    "goals": [],
+    "cross_specialty": True,
+}
+
+
+def weekday_windows(profile, start=time(9, 0), end=time(17, 0)):
+    CallWindow.objects.bulk_create(
+        [CallWindow(profile=profile, weekday=d, start=start, end=end) for d in range(5)]
+    )
+
+
+@pytest.fixture
+def make_intro(db):
+    """A proposed intro between two new members (Alice in New York, Bruno in Paris)."""
+
+    def make(**intro_fields):
+        alice = ProfileFactory(
+            display_name="Alice Archer",
+            time_zone="America/New_York",
+            city="New York",
+            specialty=SpecialtyFactory(name="Cardiology", slug="cardiology"),
+            bio="Cardiologist who writes about medicine for newspapers.",
+        )
+        bruno = ProfileFactory(
+            display_name="Bruno Brun",
+            time_zone="Europe/Paris",
+            city="Paris",
+            specialty=SpecialtyFactory(name="Oncology", slug="oncology"),
+            bio="Oncologist, global health volunteer.",
+        )
+        a, b = sorted((alice, bruno), key=lambda p: p.pk)
+        explanation = {
+            **EXPLANATION,
+            "goals": [
+                {
+                    "seeker": alice.pk,
+                    "offerer": bruno.pk,
+                    "kind": "Mentorship",
+                    "interest": "Medical journalism",
+                }
+            ],
+        }
+        fields = {"score": 0.5, "explanation": explanation} | intro_fields
+        return Introduction.objects.create(member_a=a, member_b=b, **fields)
+
+    return make
+
+
+@pytest.fixture
+def offered(make_intro):
+    intro = make_intro()
+    return services.intro_offer(intro=intro)
