@@ -1,0 +1,479 @@
+"""Pair scores and top-k candidates: the Django-free matching core.
+
+Score of a pair (i, j)::
+
+    score = w.interest * cos_idf(i, j)
+          + w.goal * min(popcount((seeks_i & offers_j) | (seeks_j & offers_i)),
+                         w.goal_max_kinds)
+          + bonus(i, j)
+
+* ``cos_idf`` is the cosine of the two members' tag vectors, where member i's vector
+  has weight ``idf[t]`` on each of its tags and is scaled to unit L2 norm. A shared
+  rare tag therefore counts more than a shared popular one; the value lies in [0, 1].
+* ``idf[t] = ln((1 + n) / (1 + df[t])) + 1`` (the "smoothed" variant): always > 0,
+  so a tag everyone holds still counts a little, and no division by zero for df = 0.
+* The goal term counts goal *kinds* that are complementary in either direction, each
+  kind once, capped at ``goal_max_kinds``. It is nonzero for pairs with no shared tag:
+  interests are soft preferences, never hard buckets.
+* ``bonus`` is ``w.cross_specialty`` when both members have a specialty (>= 0) and
+  they differ, ``w.cross_specialty_preferred`` instead when either member asked to
+  prefer other specialties, else 0.
+
+Worked example (n = 4 members, default weights). Tag "ai" is held by 3 members,
+"journalism" by 1 (member A), so idf(ai) = ln(5/4) + 1 = 1.2231 and
+idf(journalism) = ln(5/2) + 1 = 1.9163. A = {ai, journalism}, B = {ai}:
+cos = 1.2231**2 / (sqrt(1.2231**2 + 1.9163**2) * 1.2231) = 1.2231 / 2.2733 = 0.5380.
+A seeks mentorship, B offers it: one complementary kind, +0.15. A is a cardiologist,
+B an oncologist, A prefers other specialties: +0.10. Score = 0.5380 + 0.15 + 0.10
+= 0.7880.
+
+Method (exact, no Python loop over pairs, memory O(n) per thread): members are
+processed in chunks of rows in parallel (numba ``prange``). For row i, the posting
+lists of i's tags (tag -> members holding it, each entry weighted
+``idf[t] / ||member||``) are scatter-added, times i's own weight for that tag, into a
+dense float32 buffer of length n: afterwards ``buf[j]`` is the cosine of (i, j). One
+linear scan over all j then adds the goal and specialty terms (bit masks and a
+popcount) and keeps a k-entry list sorted best-first; only the entries the scatter
+touched are reset. Every pair's score is computed by the same float operations in
+the same order whatever the block split or thread count, so results are
+deterministic.
+
+Ties (common: many pairs share only goals and the specialty bonus) are broken by
+``priority[j]`` ascending (who has waited longest), then j ascending.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numba import njit, prange, types
+from numba.extending import intrinsic
+
+# Columns scanned per inner block: big enough to vectorise, small enough for L1.
+_SCAN_BLOCK = 256
+# Rows per parallel work item; each item allocates one dense buffer of length n.
+_ROWS_PER_TASK = 16
+
+
+@dataclass(frozen=True)
+class Weights:
+    interest: float = 1.0
+    goal: float = 0.15
+    goal_max_kinds: int = 3
+    cross_specialty: float = 0.03
+    cross_specialty_preferred: float = 0.10
+    min_score: float = 0.05
+
+
+@dataclass
+class Population:
+    tag_indptr: np.ndarray  # int64 (n+1,)  CSR member -> tags
+    tag_indices: np.ndarray  # int32 (nnz,)  distinct within a row
+    n_tags: int
+    seeks: np.ndarray  # uint64 (n,)
+    offers: np.ndarray  # uint64 (n,)
+    specialty: np.ndarray  # int32 (n,)  -1 = none
+    prefers_other: np.ndarray  # bool (n,)
+    priority: np.ndarray  # int64 (n,)  lower = waited longer
+
+    @property
+    def n(self) -> int:
+        return len(self.tag_indptr) - 1
+
+
+@intrinsic
+def _popcount64(typingctx, x):
+    sig = types.uint64(types.uint64)
+
+    def codegen(context, builder, signature, args):
+        return builder.ctpop(args[0])
+
+    return sig, codegen
+
+
+@intrinsic
+def _popcount32(typingctx, x):
+    sig = types.uint32(types.uint32)
+
+    def codegen(context, builder, signature, args):
+        return builder.ctpop(args[0])
+
+    return sig, codegen
+
+
+def idf(pop: Population) -> np.ndarray:
+    """Smoothed IDF per tag, float32 (n_tags,): ln((1 + n) / (1 + df)) + 1 (> 0)."""
+    df = np.bincount(pop.tag_indices, minlength=pop.n_tags).astype(np.float64)
+    return (np.log((1.0 + pop.n) / (1.0 + df)) + 1.0).astype(np.float32)
+
+
+@njit(cache=True)
+def _row_weights(indptr, indices, idf_w):
+    """Per (member, tag) entry: idf[t] / ||member's idf vector||, float32."""
+    n = len(indptr) - 1
+    w = np.empty(len(indices), np.float32)
+    for i in range(n):
+        ss = 0.0
+        for p in range(indptr[i], indptr[i + 1]):
+            v = np.float64(idf_w[indices[p]])
+            ss += v * v
+        inv = 1.0 / np.sqrt(ss) if ss > 0.0 else 0.0
+        for p in range(indptr[i], indptr[i + 1]):
+            w[p] = np.float32(np.float64(idf_w[indices[p]]) * inv)
+    return w
+
+
+@njit(cache=True)
+def _postings(indptr, indices, w, n_tags):
+    """Transpose member -> tags into tag -> members (members ascending)."""
+    n = len(indptr) - 1
+    tptr = np.zeros(n_tags + 1, np.int64)
+    for p in range(len(indices)):
+        tptr[indices[p] + 1] += 1
+    for t in range(n_tags):
+        tptr[t + 1] += tptr[t]
+    pos = tptr[:-1].copy()
+    members = np.empty(len(indices), np.int32)
+    pw = np.empty(len(indices), np.float32)
+    for i in range(n):
+        for p in range(indptr[i], indptr[i + 1]):
+            t = indices[p]
+            q = pos[t]
+            members[q] = i
+            pw[q] = w[p]
+            pos[t] = q + 1
+    return tptr, members, pw
+
+
+@njit(cache=True)
+def _excluded_rows(keys, n, start, stop):
+    """Excluded partners of rows start..stop-1 as CSR (partners ascending per row)."""
+    m = stop - start
+    cnt = np.zeros(m + 1, np.int64)
+    for x in range(len(keys)):
+        a = keys[x] // n
+        b = keys[x] - a * n
+        if start <= a < stop:
+            cnt[a - start + 1] += 1
+        if start <= b < stop and b != a:
+            cnt[b - start + 1] += 1
+    for r in range(m):
+        cnt[r + 1] += cnt[r]
+    pos = cnt[:-1].copy()
+    part = np.empty(cnt[m], np.int64)
+    for x in range(len(keys)):
+        a = keys[x] // n
+        b = keys[x] - a * n
+        if start <= a < stop:
+            part[pos[a - start]] = b
+            pos[a - start] += 1
+        if start <= b < stop and b != a:
+            part[pos[b - start]] = a
+            pos[b - start] += 1
+    for r in range(m):
+        part[cnt[r] : cnt[r + 1]].sort()
+    return cnt, part
+
+
+@njit(cache=True, inline="always")
+def _is_excluded(part, lo, hi, j):
+    end = hi
+    while lo < hi:
+        mid = (lo + hi) >> 1
+        if part[mid] < j:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo < end and part[lo] == j
+
+
+@njit(cache=True)
+def _score_block(
+    buf,
+    goals,
+    spec,
+    pref,
+    rank,
+    qi,
+    has_i,
+    spec_i,
+    b_pref,
+    b_plain,
+    cst,
+    thr,
+    r_last,
+    sc,
+):
+    """Scores of row i against a slice of columns into sc, clearing buf.
+
+    ``goals[j]`` packs offers_j (low 32 bits) and seeks_j (high 32 bits); ``qi`` packs
+    seeks_i and offers_i the same way, so one AND and a fold give the complementary
+    kinds in either direction, each kind once. Branch-free, on slices indexed from 0
+    (no negative-index fix-ups) and outside the parallel loop: LLVM vectorises it.
+    Clearing buf here is cheaper than re-walking the posting lists. Returns how many
+    scores would enter the top-k list, i.e. beat (thr, r_last); an integer sum
+    vectorises where a running max would not.
+    """
+    interest, goal, goal_cap = cst[0], cst[1], np.int32(cst[2])
+    entering = 0
+    for x in range(len(buf)):
+        y = goals[x] & qi
+        cross = np.uint32(y) | np.uint32(y >> np.uint64(32))
+        pc = min(np.int32(_popcount32(cross)), goal_cap)
+        sj = spec[x]
+        differ = has_i & (sj >= 0) & (sj != spec_i)
+        b = b_pref if pref[x] else b_plain
+        bonus = b if differ else np.float32(0.0)
+        v = interest * buf[x] + goal * np.float32(pc) + bonus
+        sc[x] = v
+        buf[x] = 0.0
+        entering += (v > thr) | ((v == thr) & (rank[x] < r_last))
+    return entering
+
+
+@njit(cache=True)
+def _score_block_wide(
+    buf,
+    seeks,
+    offers,
+    spec,
+    pref,
+    rank,
+    si,
+    oi,
+    has_i,
+    spec_i,
+    b_pref,
+    b_plain,
+    cst,
+    thr,
+    r_last,
+    sc,
+):
+    """As _score_block, for goal kinds beyond 32 (two 64-bit masks per member)."""
+    interest, goal, goal_cap = cst[0], cst[1], np.int32(cst[2])
+    entering = 0
+    for x in range(len(buf)):
+        cross = (si & offers[x]) | (seeks[x] & oi)
+        pc = min(np.int32(_popcount64(cross)), goal_cap)
+        sj = spec[x]
+        differ = has_i & (sj >= 0) & (sj != spec_i)
+        b = b_pref if pref[x] else b_plain
+        bonus = b if differ else np.float32(0.0)
+        v = interest * buf[x] + goal * np.float32(pc) + bonus
+        sc[x] = v
+        buf[x] = 0.0
+        entering += (v > thr) | ((v == thr) & (rank[x] < r_last))
+    return entering
+
+
+@njit(parallel=True, cache=True)
+def _top_block(
+    start,
+    stop,
+    k,
+    indptr,
+    indices,
+    w,
+    tptr,
+    pmem,
+    pw,
+    goals,
+    seeks,
+    offers,
+    wide,
+    spec,
+    pref,
+    rank,
+    cst,
+    min_score,
+    ex_ptr,
+    ex_part,
+):
+    n = len(indptr) - 1
+    m = stop - start
+    b_cross = cst[3]
+    b_pref = cst[4]
+    out_c = np.full((m, k), -1, np.int32)
+    out_s = np.zeros((m, k), np.float32)
+    n_tasks = (m + _ROWS_PER_TASK - 1) // _ROWS_PER_TASK
+    for task in prange(n_tasks):
+        buf = np.zeros(n, np.float32)
+        sc = np.empty(_SCAN_BLOCK, np.float32)
+        hs = np.empty(k, np.float32)
+        hr = np.empty(k, np.int32)
+        hj = np.empty(k, np.int32)
+        r_end = min(m, (task + 1) * _ROWS_PER_TASK)
+        for r in range(task * _ROWS_PER_TASK, r_end):
+            i = start + r
+            for p in range(indptr[i], indptr[i + 1]):
+                t = indices[p]
+                wi = w[p]
+                for q in range(tptr[t], tptr[t + 1]):
+                    buf[pmem[q]] += wi * pw[q]
+            spec_i = spec[i]
+            has_i = spec_i >= 0
+            b_plain = b_pref if pref[i] else b_cross
+            si = seeks[i]
+            oi = offers[i]
+            qi = (si & np.uint64(0xFFFFFFFF)) | (oi << np.uint64(32))
+            count = 0
+            # (thr, r_last) is the entry to beat: (score, tie rank) of the last kept.
+            thr = min_score
+            r_last = np.int32(n)
+            ex_lo = ex_ptr[r]
+            ex_hi = ex_ptr[r + 1]
+            for j0 in range(0, n, _SCAN_BLOCK):
+                j1 = min(n, j0 + _SCAN_BLOCK)
+                nb = j1 - j0
+                if wide:
+                    entering = _score_block_wide(
+                        buf[j0:j1],
+                        seeks[j0:j1],
+                        offers[j0:j1],
+                        spec[j0:j1],
+                        pref[j0:j1],
+                        rank[j0:j1],
+                        si,
+                        oi,
+                        has_i,
+                        spec_i,
+                        b_pref,
+                        b_plain,
+                        cst,
+                        thr,
+                        r_last,
+                        sc[:nb],
+                    )
+                else:
+                    entering = _score_block(
+                        buf[j0:j1],
+                        goals[j0:j1],
+                        spec[j0:j1],
+                        pref[j0:j1],
+                        rank[j0:j1],
+                        qi,
+                        has_i,
+                        spec_i,
+                        b_pref,
+                        b_plain,
+                        cst,
+                        thr,
+                        r_last,
+                        sc[:nb],
+                    )
+                if entering == 0:
+                    continue
+                for x in range(nb):
+                    s = sc[x]
+                    j = j0 + x
+                    rj = rank[j]
+                    if s < thr or (s == thr and rj >= r_last) or j == i:
+                        continue
+                    if ex_hi > ex_lo and _is_excluded(ex_part, ex_lo, ex_hi, j):
+                        continue
+                    pos = count if count < k else k - 1
+                    while pos > 0:
+                        qs = hs[pos - 1]
+                        if qs > s or (qs == s and hr[pos - 1] < rj):
+                            break
+                        hs[pos] = hs[pos - 1]
+                        hr[pos] = hr[pos - 1]
+                        hj[pos] = hj[pos - 1]
+                        pos -= 1
+                    hs[pos] = s
+                    hr[pos] = rj
+                    hj[pos] = j
+                    if count < k:
+                        count += 1
+                    if count == k:
+                        thr = hs[k - 1]
+                        r_last = hr[k - 1]
+            for x in range(count):
+                out_c[r, x] = hj[x]
+                out_s[r, x] = hs[x]
+    return out_c, out_s
+
+
+def tie_rank(priority: np.ndarray) -> np.ndarray:
+    """Position of each member in the order (priority ascending, index ascending)."""
+    n = len(priority)
+    order = np.lexsort((np.arange(n), np.asarray(priority)))
+    rank = np.empty(n, np.int32)
+    rank[order] = np.arange(n, dtype=np.int32)
+    return rank
+
+
+def top_candidates(
+    pop: Population,
+    *,
+    k: int,
+    weights: Weights,
+    start: int = 0,
+    stop: int | None = None,
+    excluded: np.ndarray | None = None,
+    idf_weights: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Top-k candidates for members start..stop-1 against all n members.
+
+    Returns (cand int32 (m, k), score float32 (m, k)), each row sorted best-first,
+    padded with -1 / 0.0. Never self; never a pair in ``excluded`` (sorted int64
+    keys ``min(i, j) * n + max(i, j)``); never a score below ``weights.min_score``.
+    Ties broken by ``priority[j]`` ascending, then j ascending. The same input gives
+    the same output whatever the block split or thread count. ``idf_weights`` lets
+    a caller scoring many blocks compute :func:`idf` once.
+    """
+    n = pop.n
+    stop = n if stop is None else stop
+    if not 0 <= start <= stop <= n:
+        raise ValueError(f"bad row range {start}..{stop} for n={n}")
+    if k <= 0:
+        raise ValueError("k must be positive")
+    idf_w = idf(pop) if idf_weights is None else idf_weights
+    indptr = np.ascontiguousarray(pop.tag_indptr, dtype=np.int64)
+    indices = np.ascontiguousarray(pop.tag_indices, dtype=np.int32)
+    w = _row_weights(indptr, indices, np.ascontiguousarray(idf_w, dtype=np.float32))
+    tptr, pmem, pw = _postings(indptr, indices, w, int(pop.n_tags))
+    seeks = np.ascontiguousarray(pop.seeks, dtype=np.uint64)
+    offers = np.ascontiguousarray(pop.offers, dtype=np.uint64)
+    wide = bool(n) and int((seeks | offers).max()) >= 1 << 32
+    goals = offers | (seeks << np.uint64(32))
+    keys = (
+        np.zeros(0, np.int64)
+        if excluded is None
+        else np.ascontiguousarray(excluded, dtype=np.int64)
+    )
+    ex_ptr, ex_part = _excluded_rows(keys, np.int64(n), np.int64(start), np.int64(stop))
+    cst = np.array(
+        [
+            weights.interest,
+            weights.goal,
+            max(0, int(weights.goal_max_kinds)),
+            weights.cross_specialty,
+            weights.cross_specialty_preferred,
+        ],
+        dtype=np.float32,
+    )
+    return _top_block(
+        np.int64(start),
+        np.int64(stop),
+        np.int64(k),
+        indptr,
+        indices,
+        w,
+        tptr,
+        pmem,
+        pw,
+        goals,
+        seeks,
+        offers,
+        wide,
+        np.ascontiguousarray(pop.specialty, dtype=np.int32),
+        np.ascontiguousarray(pop.prefers_other, dtype=np.bool_),
+        tie_rank(pop.priority),
+        cst,
+        np.float32(weights.min_score),
+        ex_ptr,
+        ex_part,
+    )
