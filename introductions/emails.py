@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 
 from profiles.models import Profile
 
@@ -89,8 +90,10 @@ def _local(moment: datetime, member: Profile) -> datetime:
 
 
 def _render(kind: str, context: dict) -> tuple[str, str]:
-    text = render_to_string(f"emails/{kind}.txt", context)
-    html = render_to_string(f"emails/{kind}.html", context)
+    # Every date and time in an email is in the reader's own zone.
+    with timezone.override(ZoneInfo(context["reader"].time_zone or "UTC")):
+        text = render_to_string(f"emails/{kind}.txt", context)
+        html = render_to_string(f"emails/{kind}.html", context)
     return text, html
 
 

@@ -213,7 +213,10 @@ def _after_dashboard_action(request: HttpRequest, member: Profile) -> HttpRespon
         return render(
             request,
             "introductions/_dashboard.html",
-            {"sections": dashboard_intros(member=member)},
+            {
+                "sections": dashboard_intros(member=member),
+                "member_zone": member.time_zone,
+            },
         )
     return redirect("dashboard")
 

@@ -1,0 +1,110 @@
+from datetime import time
+from zoneinfo import ZoneInfo
+
+from django.core import mail
+from icalendar import Calendar
+
+from introductions import services
+from introductions.models import OutboxEmail
+
+from .conftest import weekday_windows
+
+
+def sent(intro, member, kind):
+    email = OutboxEmail.objects.get(intro=intro, recipient=member, kind=kind)
+    mail.outbox.clear()
+    services.outbox_send(outbox_id=email.pk)
+    return email, mail.outbox[0]
+
+
+def test_the_offer_says_who_and_why_but_never_the_email_or_sensitive_tags(offered):
+    alice = offered.member_a if "Alice" in offered.member_a.name else offered.member_b
+    bruno = offered.other_member(alice)
+
+    email, message = sent(offered, alice, "offer")
+
+    for body in (email.text_body, email.html_body):
+        assert "Bruno Brun" in body
+        assert "Oncology" in body
+        assert "Paris" in body
+        assert "Oncologist, global health volunteer." in body
+        assert "Medical journalism" in body
+        assert "You are looking for mentorship in Medical journalism" in body
+        assert bruno.user.email not in body
+        assert "Burnout recovery" not in body
+        assert "/intros/accept/" in body
+        assert "/intros/decline/" in body
+    assert "Burnout recovery" not in email.subject
+    assert "<img" not in email.html_body
+    assert 'name="viewport"' in email.html_body
+    assert message.to == [alice.user.email]
+
+
+def test_the_other_side_reads_the_goal_from_their_point_of_view(offered):
+    alice = offered.member_a if "Alice" in offered.member_a.name else offered.member_b
+    bruno = offered.other_member(alice)
+
+    email, _ = sent(offered, bruno, "offer")
+
+    assert "Alice Archer is looking for mentorship in Medical journalism" in (
+        email.text_body
+    )
+
+
+def test_every_email_has_one_click_pause_headers_and_a_pause_link(offered):
+    email, message = sent(offered, offered.member_a, "offer")
+
+    header = message.extra_headers["List-Unsubscribe"]
+    assert header.startswith("<http://")
+    assert "/intros/pause/" in header
+    assert message.extra_headers["List-Unsubscribe-Post"] == (
+        "List-Unsubscribe=One-Click"
+    )
+    assert header.strip("<>") in email.text_body
+
+
+def test_the_connected_email_reveals_addresses_sensitive_tags_and_slots(offered):
+    for member in offered.members():
+        weekday_windows(member, time(8), time(18))
+    services.intro_accept(intro=offered, member=offered.member_a)
+    intro = services.intro_accept(intro=offered, member=offered.member_b)
+    paris = (
+        intro.member_a
+        if intro.member_a.time_zone == "Europe/Paris"
+        else (intro.member_b)
+    )
+    other = intro.other_member(paris)
+
+    email, message = sent(intro, paris, "connected")
+
+    assert other.user.email in email.text_body
+    assert "Burnout recovery" in email.text_body
+    assert "20-minute call" in email.text_body
+    assert message.extra_headers["Reply-To"] == other.user.email
+    assert (
+        email.subject
+        == OutboxEmail.objects.get(
+            intro=intro, recipient=other, kind="connected"
+        ).subject
+    )
+    invites = [a for a in message.attachments if a.filename.endswith(".ics")]
+    assert len(invites) == 3
+    for invite, iso in zip(invites, intro.proposed_slots, strict=True):
+        event = Calendar.from_ical(invite.content).walk("VEVENT")[0]
+        start = event.decoded("dtstart")
+        assert start.isoformat() == iso
+        local = start.astimezone(ZoneInfo("Europe/Paris"))
+        # Shown in the reader's own zone.
+        assert local.strftime("%H:%M") in email.text_body
+
+
+def test_nobody_is_told_who_declined(offered):
+    services.intro_accept(intro=offered, member=offered.member_a)
+    services.intro_decline(intro=offered, member=offered.member_b, reason="not_now")
+    services.intro_close_declined(intro=offered, now=offered.expires_at)
+
+    email, _ = sent(offered, offered.member_a, "closed")
+
+    assert "did not happen this time" in email.text_body
+    assert "declin" not in email.text_body.lower()
+    assert "Not the right time" not in email.text_body
