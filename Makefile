@@ -21,7 +21,7 @@ $(UV):
 	.tools/bin/pip install --quiet 'uv>=0.9,<1'
 
 $(VENV)/.installed: $(UV) pyproject.toml uv.lock
-	$(UV) sync --frozen --python $(PYTHON312)
+	$(UV) sync --frozen --inexact --python $(PYTHON312)
 	@touch $@
 
 install: $(VENV)/.installed
