@@ -13,6 +13,7 @@ def dashboard_introductions(context) -> dict:
     sections = dashboard_intros(member=member) if member else None
     return {
         "sections": sections,
+        "member_zone": (member.time_zone if member else "") or "UTC",
         "request": request,
         "csrf_token": context.get("csrf_token"),
     }

@@ -1,0 +1,116 @@
+import pytest
+from django.urls import reverse
+
+from introductions import services
+from introductions.models import Introduction
+from introductions.selectors import dashboard_intros
+from profiles.factories import ProfileFactory
+
+from .conftest import weekday_windows
+
+
+def section_of(member, intro):
+    sections = dashboard_intros(member=member)
+    return next(
+        name
+        for name, cards in sections.items()
+        if any(card.intro.pk == intro.pk for card in cards)
+    )
+
+
+def test_the_dashboard_shows_an_offer_with_accept_and_decline_forms(client, offered):
+    client.force_login(offered.member_a.user)
+
+    response = client.get(reverse("dashboard"))
+
+    content = response.content.decode()
+    assert "Waiting for your answer" in content
+    assert reverse("intro_accept", args=[offered.pk]) in content
+    assert f'hx-post="{reverse("intro_decline", args=[offered.pk])}"' in content
+    assert offered.member_b.user.email not in content
+
+
+def test_accepting_from_the_dashboard_without_js_redirects_back(client, offered):
+    client.force_login(offered.member_a.user)
+
+    response = client.post(reverse("intro_accept", args=[offered.pk]))
+
+    assert response.status_code == 302
+    assert response.url == reverse("dashboard")
+    assert Introduction.objects.get(pk=offered.pk).a_response == "accepted"
+    assert section_of(offered.member_a, offered) == "waiting"
+
+
+def test_declining_with_htmx_returns_the_updated_section(client, offered):
+    client.force_login(offered.member_b.user)
+
+    response = client.post(
+        reverse("intro_decline", args=[offered.pk]), headers={"HX-Request": "true"}
+    )
+
+    assert response.status_code == 200
+    assert b'id="dashboard-introductions"' in response.content
+    assert b"you passed" in response.content
+    assert Introduction.objects.get(pk=offered.pk).state == "declined"
+
+
+def test_the_other_side_of_a_decline_still_sees_an_open_offer(offered):
+    services.intro_decline(intro=offered, member=offered.member_b)
+
+    assert section_of(offered.member_a, offered) == "offered"
+    services.intro_accept(intro=offered, member=offered.member_a)
+    assert section_of(offered.member_a, offered) == "waiting"
+
+
+def test_a_connected_intro_shows_contact_details_and_slots(client, offered):
+    for member in offered.members():
+        weekday_windows(member)
+    services.intro_accept(intro=offered, member=offered.member_a)
+    services.intro_accept(intro=offered, member=offered.member_b)
+    client.force_login(offered.member_a.user)
+
+    content = client.get(reverse("dashboard")).content.decode()
+
+    assert offered.member_b.user.email in content
+    assert "Suggested 20-minute calls" in content
+
+
+def test_it_404s_for_a_member_outside_the_intro(client, offered):
+    client.force_login(ProfileFactory().user)
+
+    for name in ("intro_accept", "intro_decline"):
+        response = client.post(reverse(name, args=[offered.pk]))
+        assert response.status_code == 404
+    assert Introduction.objects.get(pk=offered.pk).state == "offered"
+
+
+def test_the_dashboard_actions_refuse_get(client, offered):
+    client.force_login(offered.member_a.user)
+
+    for name in ("intro_accept", "intro_decline"):
+        assert client.get(reverse(name, args=[offered.pk])).status_code == 405
+
+
+def test_the_dashboard_actions_need_a_login(client, offered):
+    response = client.post(reverse("intro_accept", args=[offered.pk]))
+
+    assert response.status_code == 302
+    assert Introduction.objects.get(pk=offered.pk).a_response == ""
+
+
+@pytest.mark.django_db
+def test_the_section_queries_stay_bounded_with_many_intros(
+    client, django_assert_max_num_queries
+):
+    me = ProfileFactory()
+    for _ in range(15):
+        other = ProfileFactory()
+        a, b = sorted((me, other), key=lambda p: p.pk)
+        intro = Introduction.objects.create(member_a=a, member_b=b)
+        services.intro_offer(intro=intro)
+    client.force_login(me.user)
+
+    with django_assert_max_num_queries(20):
+        response = client.get(reverse("dashboard"))
+
+    assert response.content.decode().count('class="intro"') == 15
