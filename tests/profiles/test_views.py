@@ -318,3 +318,40 @@ def test_a_merged_tag_address_redirects_to_the_survivor(member_client, interests
     response = member_client.get(interests[0].get_absolute_url())
     assert response.status_code == 301
     assert response.url == interests[1].get_absolute_url()
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "onboarding_about",
+        "onboarding_interests",
+        "onboarding_goals",
+        "profile_edit",
+        "profile_preferences",
+        "profile_interests",
+        "profile_goals",
+    ],
+)
+def test_every_post_form_carries_a_csrf_token_for_browsers_without_js(
+    member_client, member, name
+):
+    MemberGoalFactory(profile=member)
+    html = member_client.get(reverse(name), {"q": "a"}).text
+    forms = html.count('<form method="post"')
+    assert forms > 0
+    assert html.count('name="csrfmiddlewaretoken"') == forms
+
+
+def test_a_plain_post_with_the_pages_csrf_token_adds_an_interest(member, interests):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(member.user)
+    page = client.get(reverse("profile_interests"), {"q": interests[3].name})
+    token = page.text.split('name="csrfmiddlewaretoken" value="', 1)[1].split('"')[0]
+    response = client.post(
+        reverse("interest_add"),
+        {"interest": interests[3].slug, "csrfmiddlewaretoken": token},
+    )
+    assert response.status_code == 302
+    assert member.interests.filter(pk=interests[3].pk).exists()
