@@ -34,6 +34,7 @@ from profiles.models import Profile
 from . import selectors
 from .explain import explanations_for
 from .models import AutoPause, LeftOut, Round, RoundBlock, RoundPair, RoundSnapshot
+from .pairing import pair_round
 from .scoring import Weights, idf, top_candidates
 from .snapshot import Snapshot
 
@@ -416,8 +417,6 @@ def round_finish(*, round_id: int) -> Round:
     cand, score = round_candidates(round_, snapshot)
     loaded = time.perf_counter()
     exposure_cap = round_.parameters["exposure_cap"]
-    from .pairing import pair_round  # TODO: top-level once matching.pairing lands
-
     pairs = pair_round(
         cand,
         score,
