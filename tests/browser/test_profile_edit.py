@@ -1,0 +1,119 @@
+"""A member edits their profile, and another member finds them in the directory."""
+
+import re
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import Page, expect
+
+from profiles.factories import TEST_PASSWORD, ProfileFactory
+from profiles.models import Interest, Profile, Specialty
+from profiles.services import profiles_refresh_search_vectors
+
+pytestmark = [
+    pytest.mark.browser,
+    # The seeded taxonomy comes from a data migration; a transactional test flushes
+    # it afterwards, so each test restores it from the serialized copy.
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+WRONG_NPI = "1234567890"
+VALID_NPI = "1234567893"
+
+# A handful of members so the directory looks like one; none writes journalism.
+NEIGHBOURS = [
+    ("Priya Raman", "cardiology", ["clinical-trials", "health-data-science"]),
+    ("Tomás Herrera", "pediatrics", ["global-health", "vaccines-and-immunization"]),
+    ("Grace Liu", "psychiatry", ["physician-wellbeing", "peer-support"]),
+    ("Samuel Osei", "surgery", ["medical-devices", "biodesign", "venture-capital"]),
+]
+
+
+def _member(name: str, specialty: str, interests: list[str]) -> Profile:
+    return ProfileFactory(
+        display_name=name,
+        specialty=Specialty.objects.get(slug=specialty),
+        interests=list(Interest.objects.filter(slug__in=interests)),
+        onboarded_at=timezone.now(),
+    )
+
+
+@pytest.fixture
+def writer() -> Profile:
+    return _member(
+        "Dr. Helen Achebe",
+        "internal-medicine",
+        ["medical-journalism", "op-ed-writing", "health-policy"],
+    )
+
+
+@pytest.fixture
+def neighbours() -> list[Profile]:
+    profiles = [_member(*row) for row in NEIGHBOURS]
+    # Factories write rows directly; the app keeps this document current on save.
+    profiles_refresh_search_vectors(profile_ids=[p.pk for p in profiles])
+    return profiles
+
+
+def _log_in(page: Page, profile: Profile) -> None:
+    page.goto("/accounts/login/")
+    page.get_by_label("Email").fill(profile.user.email)
+    page.get_by_label("Password").fill(TEST_PASSWORD)
+    page.get_by_role("button", name="Sign In").click()
+    expect(page).to_have_url(re.compile(r"/dashboard/$"))
+
+
+def test_a_member_edits_bio_and_npi_and_is_found_in_the_directory(
+    new_page, writer, neighbours, screenshots
+):
+    page = new_page()
+    _log_in(page, writer)
+    page.get_by_role("link", name="My profile").click()
+    expect(page).to_have_url(re.compile(r"/profile/$"))
+
+    bio = "Hospitalist and health columnist; happy to help residents publish."
+    page.get_by_label("Short bio").fill(bio)
+    npi = page.get_by_label("NPI")
+    npi.fill(WRONG_NPI)
+    page.get_by_role("button", name="Save").click()
+
+    error = page.locator("#id_npi_error")
+    expect(error).to_be_visible()
+    expect(error).to_contain_text("NPI")
+    expect(npi).to_have_value(WRONG_NPI)
+    expect(npi).to_have_attribute("aria-describedby", re.compile(r"id_npi_error"))
+    expect(page.get_by_text("NPI on file")).to_have_count(0)
+    writer.refresh_from_db()
+    assert writer.npi == ""
+    assert writer.bio != bio
+
+    npi.fill(VALID_NPI)
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("status").filter(has_text="Saved.")).to_be_visible()
+    expect(page.get_by_text("NPI on file")).to_be_visible()
+    expect(page.get_by_label("Short bio")).to_have_value(bio)
+    writer.refresh_from_db()
+    assert (writer.npi, writer.bio) == (VALID_NPI, bio)
+
+    reader = new_page()
+    _log_in(reader, neighbours[0])
+    reader.get_by_role("link", name="Members", exact=True).click()
+    results = reader.locator("#directory-results")
+    # Everyone but the reader.
+    expect(results).to_contain_text(f"{len(neighbours)} members")
+    reader.get_by_label("Search by name, interest, specialty or goal").fill(
+        "Medical journalism"
+    )
+    reader.get_by_role("button", name="Search", exact=True).click()
+    expect(results).to_contain_text("1 member")
+    expect(results.get_by_role("link", name="Dr. Helen Achebe")).to_be_visible()
+    for other in neighbours:
+        expect(results).not_to_contain_text(other.display_name)
+    expect(reader).to_have_url(re.compile(r"/members/\?q=Medical(\+|%20)journalism"))
+    screenshots.take(reader, "directory")
+
+    reader.get_by_role("link", name="Dr. Helen Achebe").click()
+    expect(reader.get_by_role("heading", name="Dr. Helen Achebe")).to_be_visible()
+    expect(reader.locator("article.profile")).to_contain_text(bio)
+    expect(reader.get_by_text("NPI on file")).to_be_visible()
+    expect(reader.locator("article.profile")).not_to_contain_text(writer.user.email)
