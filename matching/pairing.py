@@ -74,41 +74,87 @@ def _greedy(ea, eb, cap, fair_first_pass):
     return chosen[:n_chosen]
 
 
+@njit(cache=True)
+def _unique_edges(cand, score, rank):
+    """Each undirected candidate edge once (a < b), with the larger of its scores.
+
+    A pair listed from both sides is kept from the row of its smaller end; the two
+    scores can differ in the last float bit (sums run in a different order). Also
+    returns the sort key (score descending, then the better tie rank of the two
+    ends) and the other end's rank for breaking the remaining ties.
+    """
+    n, k = cand.shape
+    ea = np.empty(n * k, np.int32)
+    eb = np.empty(n * k, np.int32)
+    es = np.empty(n * k, np.float32)
+    key = np.empty(n * k, np.uint64)
+    r_other = np.empty(n * k, np.int32)
+    m = 0
+    for i in range(n):
+        for p in range(k):
+            j = cand[i, p]
+            if j < 0 or j == i:
+                continue
+            back = -1
+            for q in range(k):
+                if cand[j, q] == i:
+                    back = q
+                    break
+            if back >= 0 and j < i:
+                continue
+            s = score[i, p]
+            if back >= 0:
+                s = max(s, score[j, back])
+            ea[m] = min(i, j)
+            eb[m] = max(i, j)
+            es[m] = s
+            ri = rank[i]
+            rj = rank[j]
+            # Scores are >= 0, so their float32 bit patterns sort like the values.
+            bits = np.uint64(np.float32(s).view(np.uint32))
+            key[m] = ((np.uint64(0xFFFFFFFF) - bits) << np.uint64(32)) | np.uint64(
+                min(ri, rj)
+            )
+            r_other[m] = max(ri, rj)
+            m += 1
+    return ea[:m], eb[:m], es[:m], key[:m], r_other[:m]
+
+
+@njit(cache=True)
+def _break_ties(order, key, r_other):
+    """Within runs of equal key, order by the other end's rank (insertion sort)."""
+    e = len(order)
+    lo = 0
+    while lo < e:
+        hi = lo + 1
+        while hi < e and key[order[hi]] == key[order[lo]]:
+            hi += 1
+        for x in range(lo + 1, hi):
+            v = order[x]
+            y = x
+            while y > lo and r_other[order[y - 1]] > r_other[v]:
+                order[y] = order[y - 1]
+                y -= 1
+            order[y] = v
+        lo = hi
+    return order
+
+
 def candidate_edges(
     cand: np.ndarray, score: np.ndarray, *, priority: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Distinct undirected edges (a < b) from candidate lists, in greedy order.
 
-    A pair listed from both sides appears once, with the larger of its two scores
-    (they can differ in the last float bit: the sums run in a different order).
-    Returns (a int32, b int32, score float32), ordered by score descending, then the
-    better tie rank of the two ends, then (a, b).
+    Returns (a int32, b int32, score float32) ordered by score descending, then the
+    tie rank of the better-placed end, then the tie rank of the other end (ranks
+    order members by priority, then index), so the order never depends on how the
+    lists were laid out.
     """
-    n, k = cand.shape
-    rows = np.repeat(np.arange(n, dtype=np.int64), k)
-    cols = cand.astype(np.int64).ravel()
-    sc = np.asarray(score, dtype=np.float32).ravel()
-    ok = (cols >= 0) & (cols != rows)
-    rows, cols, sc = rows[ok], cols[ok], sc[ok]
-    a = np.minimum(rows, cols)
-    b = np.maximum(rows, cols)
-    key = a * n + b
-    order = np.argsort(key, kind="stable")
-    key = key[order]
-    sc = sc[order]
-    if len(key):
-        first = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
-        sc = np.maximum.reduceat(sc, first)
-        key = key[first]
-    a = key // n
-    b = key - a * n
-    rank = tie_rank(priority).astype(np.int64)
-    # Scores are >= 0, so their float32 bit patterns sort like the values.
-    desc = np.uint64(0xFFFFFFFF) - sc.view(np.uint32).astype(np.uint64)
-    composite = (desc << np.uint64(32)) | np.minimum(rank[a], rank[b]).astype(np.uint64)
-    # Stable: equal composites keep the (a, b) order of the deduplicated keys.
-    order = np.argsort(composite, kind="stable")
-    return a[order].astype(np.int32), b[order].astype(np.int32), sc[order]
+    cand = np.ascontiguousarray(cand, dtype=np.int32)
+    score = np.ascontiguousarray(score, dtype=np.float32)
+    a, b, s, key, r_other = _unique_edges(cand, score, tie_rank(priority))
+    order = _break_ties(np.argsort(key), key, r_other)
+    return a[order], b[order], s[order]
 
 
 def pair_round(
