@@ -21,18 +21,30 @@ WRONG_NPI = "1234567890"
 VALID_NPI = "1234567893"
 
 # A handful of members so the directory looks like one; none writes journalism.
+# Fixed names and cities keep the committed screenshot stable from run to run.
 NEIGHBOURS = [
-    ("Priya Raman", "cardiology", ["clinical-trials", "health-data-science"]),
-    ("Tomás Herrera", "pediatrics", ["global-health", "vaccines-and-immunization"]),
-    ("Grace Liu", "psychiatry", ["physician-wellbeing", "peer-support"]),
-    ("Samuel Osei", "surgery", ["medical-devices", "biodesign", "venture-capital"]),
+    ("Priya Raman", "cardiology", "Boston", ["clinical-trials", "health-data-science"]),
+    (
+        "Tomás Herrera",
+        "pediatrics",
+        "San Antonio",
+        ["global-health", "vaccines-and-immunization"],
+    ),
+    ("Grace Liu", "psychiatry", "Seattle", ["physician-wellbeing", "peer-support"]),
+    (
+        "Samuel Osei",
+        "surgery",
+        "Atlanta",
+        ["medical-devices", "biodesign", "venture-capital"],
+    ),
 ]
 
 
-def _member(name: str, specialty: str, interests: list[str]) -> Profile:
+def _member(name: str, specialty: str, city: str, interests: list[str]) -> Profile:
     return ProfileFactory(
         display_name=name,
         specialty=Specialty.objects.get(slug=specialty),
+        city=city,
         interests=list(Interest.objects.filter(slug__in=interests)),
         onboarded_at=timezone.now(),
     )
@@ -43,6 +55,7 @@ def writer() -> Profile:
     return _member(
         "Dr. Helen Achebe",
         "internal-medicine",
+        "Minneapolis",
         ["medical-journalism", "op-ed-writing", "health-policy"],
     )
 
@@ -101,6 +114,7 @@ def test_a_member_edits_bio_and_npi_and_is_found_in_the_directory(
     results = reader.locator("#directory-results")
     # Everyone but the reader.
     expect(results).to_contain_text(f"{len(neighbours)} members")
+    screenshots.take(reader, "directory")
     reader.get_by_label("Search by name, interest, specialty or goal").fill(
         "Medical journalism"
     )
@@ -110,7 +124,6 @@ def test_a_member_edits_bio_and_npi_and_is_found_in_the_directory(
     for other in neighbours:
         expect(results).not_to_contain_text(other.display_name)
     expect(reader).to_have_url(re.compile(r"/members/\?q=Medical(\+|%20)journalism"))
-    screenshots.take(reader, "directory")
 
     reader.get_by_role("link", name="Dr. Helen Achebe").click()
     expect(reader.get_by_role("heading", name="Dr. Helen Achebe")).to_be_visible()

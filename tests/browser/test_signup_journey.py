@@ -138,6 +138,11 @@ def test_a_newcomer_signs_up_verifies_and_completes_onboarding(
     _search_and_add(page, "climate", "Climate and health")
     expect(_picker_count(page)).to_have_text("(3 of 3–30)")
     assert page.evaluate("window.pickerNeverReloaded") is True
+    page.get_by_label("Search interests").fill("AI")
+    expect(
+        page.locator("#tag-results").get_by_role("button", name="+ Ambient AI scribes")
+    ).to_be_visible()
+    _htmx_settled(page)
     screenshots.take(page, "onboarding-interests")
     page.get_by_role("button", name="Continue to goals").click()
 
@@ -150,6 +155,14 @@ def test_a_newcomer_signs_up_verifies_and_completes_onboarding(
     page.get_by_role("button", name="Add goal").click()
     seeks = page.get_by_role("region", name="I seek")
     expect(seeks).to_contain_text("Mentorship in Medical journalism")
+    _htmx_settled(page)
+    page.get_by_role("radio", name="offers").check()
+    page.get_by_role("combobox", name=re.compile(r"^Goal")).select_option(
+        label="Career advice"
+    )
+    page.get_by_role("button", name="Add goal").click()
+    expect(page.get_by_role("region", name="I offer")).to_contain_text("Career advice")
+    _htmx_settled(page)
     page.get_by_role("button", name="Finish and see my profile").click()
 
     profile = Profile.objects.get(user__email=EMAIL)
@@ -159,9 +172,9 @@ def test_a_newcomer_signs_up_verifies_and_completes_onboarding(
     for name in ("Medical journalism", "Op-ed writing", "Climate and health"):
         expect(interests).to_contain_text(name)
     expect(interests).not_to_contain_text("Medical podcasting")
-    expect(page.locator("article.profile")).to_contain_text(
-        "Mentorship in Medical journalism"
-    )
+    seeks_and_offers = page.locator("article.profile .grid")
+    expect(seeks_and_offers).to_contain_text("Mentorship in Medical journalism")
+    expect(seeks_and_offers).to_contain_text("Career advice")
     expect(page.locator("article.profile")).not_to_contain_text(EMAIL)
     screenshots.take(page, "profile")
     page.set_viewport_size(PHONE)
@@ -169,7 +182,10 @@ def test_a_newcomer_signs_up_verifies_and_completes_onboarding(
 
     assert profile.onboarded_at is not None
     assert profile.role == Profile.Role.RESIDENT
-    assert profile.goals.get().direction == MemberGoal.Direction.SEEK
+    assert sorted(profile.goals.values_list("direction", "kind__slug")) == [
+        (MemberGoal.Direction.OFFER, "career-advice"),
+        (MemberGoal.Direction.SEEK, "mentorship"),
+    ]
 
 
 @pytest.fixture
