@@ -54,6 +54,29 @@ def _ceil_to_step(moment: datetime) -> datetime:
     return rounded
 
 
+# Hours we would suggest a call to someone outside their call windows.
+REASONABLE_HOURS: tuple[Window, ...] = tuple(
+    (day, time(7, 0), time(22, 0)) for day in range(7)
+)
+
+
+def _starts_in(
+    a: list[tuple[datetime, datetime]],
+    b: list[tuple[datetime, datetime]],
+    length: timedelta,
+    start: datetime,
+    end: datetime,
+) -> list[datetime]:
+    starts = []
+    for a_lo, a_hi in a:
+        for b_lo, b_hi in b:
+            lo, hi = max(a_lo, b_lo, start), min(a_hi, b_hi, end)
+            slot = _ceil_to_step(lo)
+            if slot + length <= hi:
+                starts.append(slot)
+    return sorted(starts)
+
+
 def propose_slots(
     *,
     windows_a: Sequence[Window],
@@ -66,29 +89,37 @@ def propose_slots(
     notice: timedelta = timedelta(hours=24),
     horizon: timedelta = timedelta(days=21),
 ) -> list[datetime]:
-    """Up to `count` UTC start times, on different days, inside both members' windows.
+    """Up to `count` UTC start times on different days, best first.
 
-    Starts are on quarter hours, at least `notice` from now, the earliest fitting
-    moment of each day in turn.
+    Inside both members' call windows when the windows overlap; when they overlap
+    too little (short weekly windows often do not), inside one member's window at a
+    reasonable hour for the other, then at a reasonable hour for both. Starts are
+    on quarter hours, at least `notice` from now, the earliest of each day.
     """
     start, end = now + notice, now + notice + horizon
     length = timedelta(minutes=minutes)
     a = _intervals(windows_a, zone_a, start, end)
     b = _intervals(windows_b, zone_b, start, end)
-    candidates = []
-    for a_lo, a_hi in a:
-        for b_lo, b_hi in b:
-            lo, hi = max(a_lo, b_lo, start), min(a_hi, b_hi, end)
-            slot = _ceil_to_step(lo)
-            if slot + length <= hi:
-                candidates.append(slot)
+    awake_a = _intervals(REASONABLE_HOURS, zone_a, start, end)
+    awake_b = _intervals(REASONABLE_HOURS, zone_b, start, end)
+    tiers = (
+        _starts_in(a, b, length, start, end),
+        sorted(
+            _starts_in(a, awake_b, length, start, end)
+            + _starts_in(awake_a, b, length, start, end)
+        ),
+        _starts_in(awake_a, awake_b, length, start, end),
+    )
     slots: list[datetime] = []
     days_used: set[date] = set()
-    for slot in sorted(candidates):
-        if slot.date() not in days_used:
-            slots.append(slot)
-            days_used.add(slot.date())
-    return slots[:count]
+    for tier in tiers:
+        for slot in tier:
+            if len(slots) == count:
+                return sorted(slots)
+            if slot.date() not in days_used:
+                slots.append(slot)
+                days_used.add(slot.date())
+    return sorted(slots)
 
 
 def slot_ics(

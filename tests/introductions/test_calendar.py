@@ -41,18 +41,27 @@ def test_slots_keep_local_hours_across_a_daylight_saving_change():
         zone_b=PARIS,
         minutes=30,
         now=datetime(2026, 3, 20, 12, tzinfo=UTC),
-        count=10,
+        count=9,
     )
 
-    dates = [s.date() for s in slots]
-    assert dates[0].isoformat() == "2026-03-21"
-    assert all(d.isoformat() < "2026-03-29" for d in dates)
-    for slot in slots:
+    both, after = slots[:8], slots[8]
+    assert [s.date().isoformat() for s in both] == [
+        f"2026-03-{day}" for day in range(21, 29)
+    ]
+    for slot in both:
         assert slot.astimezone(ZoneInfo(NY)).hour == 8
         assert slot.astimezone(ZoneInfo(PARIS)).hour == 13
+    # From the 29th the windows no longer overlap: the ninth slot is a fallback.
+    assert after.date().isoformat() >= "2026-03-29"
+    local_hours = (
+        after.astimezone(ZoneInfo(NY)).hour,
+        after.astimezone(ZoneInfo(PARIS)).hour,
+    )
+    assert local_hours in {(7, 13), (8, 14)}
 
 
-def test_no_overlap_means_no_slots():
+def test_without_overlap_one_window_is_used_at_a_reasonable_hour_for_the_other():
+    # 06:00 in Paris is midnight in New York; 06:00 in New York is noon in Paris.
     slots = propose_slots(
         windows_a=[(0, time(6), time(7))],
         zone_a=PARIS,
@@ -62,7 +71,26 @@ def test_no_overlap_means_no_slots():
         now=datetime(2026, 6, 1, tzinfo=UTC),
     )
 
-    assert slots == []
+    assert len(slots) == 3
+    for slot in slots:
+        in_new_york = slot.astimezone(ZoneInfo(NY))
+        assert (in_new_york.weekday(), in_new_york.hour) == (0, 6)
+        assert 7 <= slot.astimezone(ZoneInfo(PARIS)).hour < 22
+
+
+def test_overlapping_windows_come_before_fallback_hours():
+    slots = propose_slots(
+        windows_a=[(2, time(12), time(13))],
+        zone_a="UTC",
+        windows_b=[(2, time(12), time(13))],
+        zone_b="UTC",
+        minutes=20,
+        now=datetime(2026, 6, 1, tzinfo=UTC),
+        count=3,
+    )
+
+    assert [s.weekday() for s in slots] == [2, 2, 2]
+    assert {s.time() for s in slots} == {time(12)}
 
 
 def test_slots_start_a_day_ahead_at_the_earliest():
