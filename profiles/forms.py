@@ -121,6 +121,27 @@ class PreferencesForm(forms.ModelForm):
         return value
 
 
+class PrivacyForm(forms.ModelForm):
+    class Meta:
+        model = Profile
+        fields = ["profile_visibility", "listed_in_directory", "show_city"]
+        widgets = {"profile_visibility": forms.RadioSelect}
+
+
+class PauseForm(forms.Form):
+    until = forms.DateField(
+        label="Pause until (leave empty to pause until you resume)",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    def clean_until(self):
+        value = self.cleaned_data.get("until")
+        if value is not None and value <= timezone.localdate():
+            raise forms.ValidationError("Pick a date in the future, or leave it empty.")
+        return value
+
+
 class CallWindowForm(forms.ModelForm):
     class Meta:
         model = CallWindow

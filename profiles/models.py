@@ -306,6 +306,23 @@ class Profile(models.Model):
         choices=MeetingLength.choices,
         default=MeetingLength.TWENTY,
     )
+
+    class Visibility(models.TextChoices):
+        MEMBERS = "members", "All verified members"
+        CONNECTIONS = "connections", "Only members I am connected with"
+
+    profile_visibility = models.CharField(
+        "who can see my profile",
+        max_length=12,
+        choices=Visibility.choices,
+        default=Visibility.MEMBERS,
+    )
+    listed_in_directory = models.BooleanField(
+        "show me in the member directory",
+        default=True,
+        help_text="Introductions still find you when you are not listed.",
+    )
+    show_city = models.BooleanField("show my city on my profile", default=True)
     last_intro_at = models.DateTimeField(null=True, blank=True)
     onboarded_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 
 from .models import (
     GoalKind,
@@ -111,6 +111,21 @@ def _goals_prefetch() -> Prefetch:
     )
 
 
+def _visible_to(viewer: User) -> Q:
+    """Profiles the viewer may see: open ones, and closed ones they are connected to.
+
+    The introductions app builds on profiles, so this rule reaches its table through
+    the reverse relation instead of importing it.
+    """
+    introduction = Profile._meta.get_field("intros_as_a").related_model
+    viewer_profile = Profile.objects.filter(user=viewer).values("pk")
+    connected = introduction.objects.filter(state="connected").filter(
+        Q(member_a=OuterRef("pk"), member_b__in=viewer_profile)
+        | Q(member_b=OuterRef("pk"), member_a__in=viewer_profile)
+    )
+    return Q(profile_visibility=Profile.Visibility.MEMBERS) | Q(Exists(connected))
+
+
 def directory_profiles(
     *,
     viewer: User,
@@ -124,9 +139,13 @@ def directory_profiles(
     Only public tags can be searched or filtered on: a sensitive tag in the URL
     matches nobody, so that nobody can probe who holds it.
     """
-    profiles = Profile.objects.filter(
-        user__is_active=True, onboarded_at__isnull=False
-    ).exclude(user=viewer)
+    profiles = (
+        Profile.objects.filter(
+            user__is_active=True, onboarded_at__isnull=False, listed_in_directory=True
+        )
+        .filter(_visible_to(viewer))
+        .exclude(user=viewer)
+    )
     for slug in interest_slugs or []:
         profiles = profiles.filter(
             member_interests__interest__slug=slug,
@@ -170,6 +189,7 @@ def profile_for_member(*, viewer: User, pk: int) -> Profile | None:
     """A member's profile as another member may see it (never their email)."""
     return (
         Profile.objects.filter(pk=pk, user__is_active=True)
+        .filter(Q(user=viewer) | _visible_to(viewer))
         .select_related("specialty")
         .prefetch_related(public_interests_prefetch(), _goals_prefetch())
         .first()

@@ -38,7 +38,8 @@ SET search_vector =
         WHERE g.profile_id = p.id
     ), '')), 'B')
     || setweight(to_tsvector('english',
-        concat_ws(' ', p.institution, p.city, p.region, p.bio)), 'C')
+        concat_ws(' ', p.institution, CASE WHEN p.show_city THEN p.city END,
+                  p.region, p.bio)), 'C')
 FROM profiles_profile AS p2
 LEFT JOIN profiles_specialty AS s ON s.id = p2.specialty_id
 WHERE p.id = p2.id AND p.id = ANY(%s)
@@ -72,6 +73,29 @@ def profile_complete_onboarding(*, profile: Profile) -> None:
     if profile.onboarded_at is None:
         profile.onboarded_at = timezone.now()
         profile.save(update_fields=["onboarded_at", "updated_at"])
+
+
+@transaction.atomic
+def profile_pause(*, profile: Profile, until=None) -> Profile:
+    """Pause introductions until a date, or indefinitely when no date is given."""
+    if until is not None and until <= timezone.localdate():
+        raise ValidationError("Pick a date in the future, or pause indefinitely.")
+    if until is None:
+        profile.intro_frequency = Profile.Frequency.PAUSED
+        profile.paused_until = None
+    else:
+        profile.paused_until = until
+    profile.save(update_fields=["intro_frequency", "paused_until", "updated_at"])
+    return profile
+
+
+@transaction.atomic
+def profile_resume(*, profile: Profile) -> Profile:
+    if profile.intro_frequency == Profile.Frequency.PAUSED:
+        profile.intro_frequency = Profile.Frequency.BIWEEKLY
+    profile.paused_until = None
+    profile.save(update_fields=["intro_frequency", "paused_until", "updated_at"])
+    return profile
 
 
 @transaction.atomic

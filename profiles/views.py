@@ -17,7 +17,9 @@ from .forms import (
     DirectorySearchForm,
     GoalForm,
     InterestChoiceForm,
+    PauseForm,
     PreferencesForm,
+    PrivacyForm,
     SuggestInterestForm,
 )
 from .models import Interest, MemberGoal, Profile
@@ -66,8 +68,36 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "completeness": selectors.profile_completeness(profile=profile),
             "resources": selectors.dashboard_resources(profile=profile),
             "interest_count": profile.member_interests.count(),
+            "pause_form": PauseForm(),
         },
     )
+
+
+@require_POST
+@login_required
+def pause(request: HttpRequest) -> HttpResponse:
+    profile = _profile(request)
+    form = PauseForm(request.POST)
+    if form.is_valid():
+        services.profile_pause(profile=profile, until=form.cleaned_data["until"])
+        until = form.cleaned_data["until"]
+        messages.success(
+            request,
+            f"Introductions are paused until {until:%B %-d, %Y}."
+            if until
+            else "Introductions are paused until you resume them.",
+        )
+    else:
+        messages.error(request, form.errors["until"][0])
+    return redirect("dashboard")
+
+
+@require_POST
+@login_required
+def resume(request: HttpRequest) -> HttpResponse:
+    services.profile_resume(profile=_profile(request))
+    messages.success(request, "Welcome back: introductions are on again.")
+    return redirect("dashboard")
 
 
 # Onboarding: about you → interests → goals. Each step is a plain form page.
@@ -184,6 +214,22 @@ def profile_preferences(request: HttpRequest) -> HttpResponse:
         request,
         "profiles/profile_preferences.html",
         {"form": form, "windows": windows, "profile": profile, "tab": "preferences"},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def profile_privacy(request: HttpRequest) -> HttpResponse:
+    profile = _profile(request)
+    form = PrivacyForm(request.POST or None, instance=profile)
+    if request.method == "POST" and form.is_valid():
+        services.profile_save(profile=form.save(commit=False))
+        messages.success(request, "Your privacy settings are saved.")
+        return redirect("profile_privacy")
+    return render(
+        request,
+        "profiles/profile_privacy.html",
+        {"form": form, "profile": profile, "tab": "privacy"},
     )
 
 
