@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "django_htmx",
     "django_countries",
+    "django_ratelimit",
     "profiles",
     "introductions",
     "matching",
@@ -275,6 +276,16 @@ MIN_INTERESTS = 3
 MAX_INTERESTS = 30
 MAX_GOALS_PER_DIRECTION = 10
 DIRECTORY_PAGE_SIZE = 20
+# Per member and hour (django-ratelimit syntax), beyond allauth's own account limits.
+MEMBER_RATE_LIMITS = {
+    "profile_edit": env_str("RATE_LIMIT_PROFILE_EDIT", "120/h"),
+    "tag_suggest": env_str("RATE_LIMIT_TAG_SUGGEST", "10/h"),
+    "intro_request": env_str("RATE_LIMIT_INTRO_REQUEST", "10/h"),
+    "report": env_str("RATE_LIMIT_REPORT", "10/h"),
+}
+# django-ratelimit lists the backends it has tested; Django's own Redis cache has the
+# atomic add/incr it relies on.
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
 
 # --- Matching engine ---
 # Weights of matching.scoring.Weights; the README works an example through them.

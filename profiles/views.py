@@ -11,6 +11,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from . import selectors, services
+from .ratelimits import member_rate_limit
 from .forms import (
     AboutForm,
     CallWindowFormSet,
@@ -75,6 +76,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @login_required
+@member_rate_limit("profile_edit")
 def pause(request: HttpRequest) -> HttpResponse:
     profile = _profile(request)
     form = PauseForm(request.POST)
@@ -94,6 +96,7 @@ def pause(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @login_required
+@member_rate_limit("profile_edit")
 def resume(request: HttpRequest) -> HttpResponse:
     services.profile_resume(profile=_profile(request))
     messages.success(request, "Welcome back: introductions are on again.")
@@ -123,6 +126,7 @@ def _steps(current: str) -> list[dict]:
 
 @require_http_methods(["GET", "POST"])
 @login_required
+@member_rate_limit("profile_edit")
 def onboarding_about(request: HttpRequest) -> HttpResponse:
     return _about_page(
         request,
@@ -187,6 +191,7 @@ def _about_page(
 
 @require_http_methods(["GET", "POST"])
 @login_required
+@member_rate_limit("profile_edit")
 def profile_edit(request: HttpRequest) -> HttpResponse:
     return _about_page(
         request,
@@ -198,6 +203,7 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
+@member_rate_limit("profile_edit")
 def profile_preferences(request: HttpRequest) -> HttpResponse:
     profile = _profile(request)
     form = PreferencesForm(request.POST or None, instance=profile, prefix="prefs")
@@ -219,6 +225,7 @@ def profile_preferences(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
+@member_rate_limit("profile_edit")
 def profile_privacy(request: HttpRequest) -> HttpResponse:
     profile = _profile(request)
     form = PrivacyForm(request.POST or None, instance=profile)
@@ -324,18 +331,22 @@ def _interest_change(request: HttpRequest, change) -> HttpResponse:
 
 @require_POST
 @login_required
+@member_rate_limit("profile_edit")
 def interest_add(request: HttpRequest) -> HttpResponse:
     return _interest_change(request, services.member_interest_add)
 
 
 @require_POST
 @login_required
+@member_rate_limit("profile_edit")
 def interest_remove(request: HttpRequest) -> HttpResponse:
     return _interest_change(request, services.member_interest_remove)
 
 
 @require_POST
 @login_required
+@member_rate_limit("tag_suggest")
+@member_rate_limit("profile_edit")
 def interest_suggest(request: HttpRequest) -> HttpResponse:
     profile = _profile(request)
     form = SuggestInterestForm(request.POST)
@@ -387,6 +398,7 @@ def _render_goals(
 
 @require_POST
 @login_required
+@member_rate_limit("profile_edit")
 def goal_add(request: HttpRequest) -> HttpResponse:
     profile = _profile(request)
     form = GoalForm(request.POST, profile=profile)
@@ -410,6 +422,7 @@ def goal_add(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @login_required
+@member_rate_limit("profile_edit")
 def goal_remove(request: HttpRequest, pk: int) -> HttpResponse:
     goal = _get_own_goal(request, pk)
     services.member_goal_remove(goal=goal)
