@@ -65,17 +65,21 @@ def main() -> None:
     cpu0 = time.process_time()
     idf_w = idf(pop)
     block = args.block or pop.n
-    parts = [
-        top_candidates(
-            pop,
-            k=args.k,
-            weights=weights,
-            start=lo,
-            stop=min(pop.n, lo + block),
-            idf_weights=idf_w,
+    parts = []
+    for lo in range(0, pop.n, block):
+        hi = min(pop.n, lo + block)
+        parts.append(
+            top_candidates(
+                pop, k=args.k, weights=weights, start=lo, stop=hi, idf_weights=idf_w
+            )
         )
-        for lo in range(0, pop.n, block)
-    ]
+        if block < pop.n:
+            # Progress per block: a run cut short still gives a measured rate.
+            print(
+                f"  rows {lo:,}..{hi:,}: {time.perf_counter() - t0:.1f} s wall, "
+                f"{time.process_time() - cpu0:.1f} s CPU so far",
+                flush=True,
+            )
     cand = np.concatenate([c for c, _ in parts])
     score = np.concatenate([s for _, s in parts])
     t_score = time.perf_counter() - t0
