@@ -6,121 +6,327 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('introductions', '0001_initial'),
-        ('profiles', '0002_seed_taxonomy'),
+        ("introductions", "0001_initial"),
+        ("profiles", "0002_seed_taxonomy"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Round',
+            name="Round",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('pending', 'Pending'), ('scoring', 'Scoring'), ('pairing', 'Pairing'), ('writing', 'Writing'), ('done', 'Done'), ('failed', 'Failed')], db_index=True, default='pending', max_length=10)),
-                ('dry_run', models.BooleanField(default=False, help_text='Scores and pairs, but proposes no intro and changes no member.')),
-                ('trigger', models.CharField(choices=[('beat', 'Schedule (Celery beat)'), ('command', 'Management command'), ('admin', 'Admin action')], max_length=10)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('started_at', models.DateTimeField(blank=True, null=True)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('error', models.TextField(blank=True)),
-                ('block_size', models.PositiveIntegerField(default=0)),
-                ('blocks', models.PositiveIntegerField(default=0)),
-                ('k', models.PositiveSmallIntegerField(default=0)),
-                ('parameters', models.JSONField(blank=True, default=dict, help_text='Weights and limits this round used.')),
-                ('members_considered', models.PositiveIntegerField(default=0)),
-                ('members_paused', models.PositiveIntegerField(default=0, help_text='Members paused automatically before this round.')),
-                ('candidate_pairs', models.PositiveBigIntegerField(default=0)),
-                ('pairs_chosen', models.PositiveIntegerField(default=0)),
-                ('intros_created', models.PositiveIntegerField(default=0)),
-                ('seconds_load', models.FloatField(default=0.0)),
-                ('seconds_score', models.FloatField(default=0.0)),
-                ('seconds_pair', models.FloatField(default=0.0)),
-                ('seconds_write', models.FloatField(default=0.0)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Pending"),
+                            ("scoring", "Scoring"),
+                            ("pairing", "Pairing"),
+                            ("writing", "Writing"),
+                            ("done", "Done"),
+                            ("failed", "Failed"),
+                        ],
+                        db_index=True,
+                        default="pending",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "dry_run",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Scores and pairs, but proposes no intro and changes no member.",
+                    ),
+                ),
+                (
+                    "trigger",
+                    models.CharField(
+                        choices=[
+                            ("beat", "Schedule (Celery beat)"),
+                            ("command", "Management command"),
+                            ("admin", "Admin action"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("started_at", models.DateTimeField(blank=True, null=True)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                ("error", models.TextField(blank=True)),
+                ("block_size", models.PositiveIntegerField(default=0)),
+                ("blocks", models.PositiveIntegerField(default=0)),
+                ("k", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "parameters",
+                    models.JSONField(
+                        blank=True,
+                        default=dict,
+                        help_text="Weights and limits this round used.",
+                    ),
+                ),
+                ("members_considered", models.PositiveIntegerField(default=0)),
+                (
+                    "members_paused",
+                    models.PositiveIntegerField(
+                        default=0,
+                        help_text="Members paused automatically before this round.",
+                    ),
+                ),
+                ("candidate_pairs", models.PositiveBigIntegerField(default=0)),
+                ("pairs_chosen", models.PositiveIntegerField(default=0)),
+                ("intros_created", models.PositiveIntegerField(default=0)),
+                ("seconds_load", models.FloatField(default=0.0)),
+                ("seconds_score", models.FloatField(default=0.0)),
+                ("seconds_pair", models.FloatField(default=0.0)),
+                ("seconds_write", models.FloatField(default=0.0)),
             ],
             options={
-                'ordering': ['-created_at'],
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='RoundSnapshot',
+            name="RoundSnapshot",
             fields=[
-                ('round', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='snapshot', serialize=False, to='matching.round')),
-                ('data', models.BinaryField()),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "round",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="snapshot",
+                        serialize=False,
+                        to="matching.round",
+                    ),
+                ),
+                ("data", models.BinaryField()),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
             ],
         ),
         migrations.CreateModel(
-            name='Candidate',
+            name="Candidate",
             fields=[
-                ('pk', models.CompositePrimaryKey('round', 'member_id', 'rank', blank=True, editable=False, primary_key=True, serialize=False)),
-                ('member_id', models.BigIntegerField()),
-                ('rank', models.PositiveSmallIntegerField()),
-                ('block', models.PositiveIntegerField()),
-                ('candidate_id', models.BigIntegerField()),
-                ('score', models.FloatField()),
-                ('round', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='matching.round')),
+                (
+                    "pk",
+                    models.CompositePrimaryKey(
+                        "round",
+                        "member_id",
+                        "rank",
+                        blank=True,
+                        editable=False,
+                        primary_key=True,
+                        serialize=False,
+                    ),
+                ),
+                ("member_id", models.BigIntegerField()),
+                ("rank", models.PositiveSmallIntegerField()),
+                ("block", models.PositiveIntegerField()),
+                ("candidate_id", models.BigIntegerField()),
+                ("score", models.FloatField()),
+                (
+                    "round",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="matching.round",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='AutoPause',
+            name="AutoPause",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('profile', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='auto_pauses', to='profiles.profile')),
-                ('round', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='matching.round')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "profile",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="auto_pauses",
+                        to="profiles.profile",
+                    ),
+                ),
+                (
+                    "round",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="matching.round",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='LeftOut',
+            name="LeftOut",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reason', models.CharField(choices=[('odd_one_out', 'Odd one out'), ('no_candidate', 'No candidate above the threshold'), ('capacity', 'Every candidate was already taken this round')], max_length=12)),
-                ('member', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='profiles.profile')),
-                ('round', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='left_out', to='matching.round')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "reason",
+                    models.CharField(
+                        choices=[
+                            ("odd_one_out", "Odd one out"),
+                            ("no_candidate", "No candidate above the threshold"),
+                            (
+                                "capacity",
+                                "Every candidate was already taken this round",
+                            ),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "member",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="profiles.profile",
+                    ),
+                ),
+                (
+                    "round",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="left_out",
+                        to="matching.round",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['round', 'member'],
-                'constraints': [models.UniqueConstraint(fields=('round', 'member'), name='left_out_unique')],
+                "ordering": ["round", "member"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("round", "member"), name="left_out_unique"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='RoundBlock',
+            name="RoundBlock",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('block', models.PositiveIntegerField()),
-                ('start', models.PositiveIntegerField()),
-                ('stop', models.PositiveIntegerField()),
-                ('candidates', models.PositiveIntegerField(default=0)),
-                ('seconds', models.FloatField(default=0.0, help_text='Scoring core only.')),
-                ('seconds_write', models.FloatField(default=0.0)),
-                ('done_at', models.DateTimeField(blank=True, null=True)),
-                ('round', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='block_set', to='matching.round')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("block", models.PositiveIntegerField()),
+                ("start", models.PositiveIntegerField()),
+                ("stop", models.PositiveIntegerField()),
+                ("candidates", models.PositiveIntegerField(default=0)),
+                (
+                    "seconds",
+                    models.FloatField(default=0.0, help_text="Scoring core only."),
+                ),
+                ("seconds_write", models.FloatField(default=0.0)),
+                ("done_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "round",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="block_set",
+                        to="matching.round",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['round', 'block'],
-                'constraints': [models.UniqueConstraint(fields=('round', 'block'), name='round_block_unique')],
+                "ordering": ["round", "block"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("round", "block"), name="round_block_unique"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='RoundPair',
+            name="RoundPair",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('score', models.FloatField()),
-                ('explanation', models.JSONField(blank=True, default=dict)),
-                ('introduction', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='introductions.introduction')),
-                ('member_a', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='profiles.profile')),
-                ('member_b', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='profiles.profile')),
-                ('round', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='pairs', to='matching.round')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("score", models.FloatField()),
+                ("explanation", models.JSONField(blank=True, default=dict)),
+                (
+                    "introduction",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="introductions.introduction",
+                    ),
+                ),
+                (
+                    "member_a",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="profiles.profile",
+                    ),
+                ),
+                (
+                    "member_b",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="profiles.profile",
+                    ),
+                ),
+                (
+                    "round",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="pairs",
+                        to="matching.round",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['round', '-score', 'member_a', 'member_b'],
-                'constraints': [models.UniqueConstraint(fields=('round', 'member_a', 'member_b'), name='round_pair_unique')],
+                "ordering": ["round", "-score", "member_a", "member_b"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("round", "member_a", "member_b"),
+                        name="round_pair_unique",
+                    )
+                ],
             },
         ),
     ]
