@@ -8,7 +8,10 @@ import os
 from pathlib import Path
 
 import pytest
+from django.apps import apps
 from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
+
+from profiles.taxonomy import load_taxonomy
 
 # Playwright's sync API keeps an asyncio loop running in this thread, which makes
 # Django refuse ORM calls from test code (factories, assertions on rows).
@@ -35,6 +38,16 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=None,
         help="save the browser journeys' full-page screenshots (README images) in DIR",
     )
+
+
+@pytest.fixture(autouse=True)
+def _seeded_taxonomy(transactional_db) -> None:
+    """Put back the specialties, tags and goals of the data migration.
+
+    Every transactional test (here or elsewhere) ends by flushing the tables, which
+    takes the migration's rows with it; the loader only creates what is missing.
+    """
+    load_taxonomy(apps)
 
 
 @pytest.fixture(scope="session")

@@ -12,9 +12,7 @@ from profiles.services import profiles_refresh_search_vectors
 
 pytestmark = [
     pytest.mark.browser,
-    # The seeded taxonomy comes from a data migration; a transactional test flushes
-    # it afterwards, so each test restores it from the serialized copy.
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 WRONG_NPI = "1234567890"

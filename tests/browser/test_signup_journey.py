@@ -14,9 +14,7 @@ from .conftest import PHONE
 
 pytestmark = [
     pytest.mark.browser,
-    # The seeded taxonomy comes from a data migration; a transactional test flushes
-    # it afterwards, so each test restores it from the serialized copy.
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 EMAIL = "ada.okafor@example.org"
