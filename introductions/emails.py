@@ -65,7 +65,9 @@ def reasons_for(intro: Introduction, reader: Profile) -> list[str]:
         reasons.append("You both care about " + _join(shared[:5]) + ".")
     for goal in explanation.get("goals") or []:
         kind = (goal.get("kind") or "").lower() or "a conversation"
-        about = f" in {goal['interest']}" if goal.get("interest") else ""
+        interest = goal.get("interest") or ""
+        # "peer support in Peer support" says nothing twice.
+        about = f" in {interest}" if interest and interest.lower() != kind else ""
         if goal.get("seeker") == reader.pk:
             reasons.append(
                 f"You are looking for {kind}{about}; {other.name} offers it."

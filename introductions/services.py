@@ -166,7 +166,9 @@ def outbox_enqueue(
         )
     if not created:
         return None
-    transaction.on_commit(lambda: send_outbox_email.delay(email.pk))
+    # robust: a broker outage must not fail the request that already committed;
+    # the sweep sends what was not enqueued.
+    transaction.on_commit(lambda: send_outbox_email.delay(email.pk), robust=True)
     return email
 
 
