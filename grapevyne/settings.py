@@ -369,3 +369,59 @@ CELERY_BEAT_SCHEDULE["introductions-outbox-sweep"] = {
     "task": "introductions.tasks.sweep_outbox",
     "schedule": timedelta(minutes=1),
 }
+
+# --- Operations ---
+# /healthz fails when the last beat tick (grapevyne.tasks.beat_tick, run every
+# minute) is older than this; it pings HEALTHZ_REDIS_URL (the broker by default).
+HEALTHZ_BEAT_MAX_AGE = env_int("HEALTHZ_BEAT_MAX_AGE", 180)
+HEALTHZ_REDIS_URL = env_str("HEALTHZ_REDIS_URL", CELERY_BROKER_URL)
+# Load balancers probe over plain HTTP, often without the forwarded-proto header.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# grapevyne is not an installed app, so autodiscovery would not find its tasks.
+CELERY_IMPORTS = ["grapevyne.tasks"]
+CELERY_BEAT_SCHEDULE["beat-tick"] = {
+    "task": "grapevyne.tasks.beat_tick",
+    "schedule": timedelta(minutes=1),
+    # A tick queued while every worker was down says nothing once it runs late.
+    "options": {"expires": 60},
+}
+
+# Logs: one JSON object per line in production (or LOG_FORMAT=json), plain text
+# on a developer machine.
+LOG_FORMAT = env_str("LOG_FORMAT", "text" if DEBUG else "json")
+if LOG_FORMAT not in {"text", "json"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT must be text or json, not {LOG_FORMAT!r}")
+if LOG_FORMAT == "json":
+    LOGGING["formatters"] = {"json": {"()": "grapevyne.logging.JsonFormatter"}}
+    LOGGING["handlers"]["console"]["formatter"] = "json"
+    # Django's own console handler would print the same lines again as text.
+    LOGGING["loggers"] = {"django": {"handlers": [], "propagate": True}}
+    # Otherwise the Celery worker replaces the root handler with its text format.
+    CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+
+# Error reporting: only when SENTRY_DSN is set; without it sentry_sdk is never
+# imported and nothing leaves the machine.
+SENTRY_DSN = env_str("SENTRY_DSN", "")
+if SENTRY_DSN:
+    try:
+        import sentry_sdk
+        from sentry_sdk.integrations.celery import CeleryIntegration
+        from sentry_sdk.integrations.django import DjangoIntegration
+    except ImportError:
+        raise ImproperlyConfigured(
+            "SENTRY_DSN is set but sentry-sdk is not installed"
+        ) from None
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        integrations=[DjangoIntegration(), CeleryIntegration()],
+        environment=env_str(
+            "SENTRY_ENVIRONMENT", "development" if DEBUG else "production"
+        ),
+        release=env_str("SENTRY_RELEASE", "") or None,
+        traces_sample_rate=env_float("SENTRY_TRACES_SAMPLE_RATE", 0.0),
+        # Members' profiles are medical-professional data: no user, cookies or IP,
+        # no request bodies, and no local variables in stack frames.
+        send_default_pii=False,
+        max_request_body_size="never",
+        include_local_variables=False,
+    )
