@@ -58,27 +58,27 @@ def introductions_create_proposed(
 
 
 def _create_batch(batch: dict, now) -> list[Introduction]:
-    Introduction.objects.bulk_create(
-        [
-            Introduction(
-                member_a_id=a,
-                member_b_id=b,
-                state=Introduction.State.PROPOSED,
-                score=pair.score,
-                explanation=pair.explanation,
-                created_at=now,
-            )
-            for (a, b), pair in batch.items()
-        ],
-        ignore_conflicts=True,
-    )
+    intros = {
+        (a, b): Introduction(
+            member_a_id=a,
+            member_b_id=b,
+            state=Introduction.State.PROPOSED,
+            score=pair.score,
+            explanation=pair.explanation,
+            created_at=now,
+        )
+        for (a, b), pair in batch.items()
+    }
+    Introduction.objects.bulk_create(intros.values(), ignore_conflicts=True)
     with connection.cursor() as cursor:
         cursor.execute(
             """
-            SELECT i.id FROM introductions_introduction i
+            SELECT i.id, i.member_a_id, i.member_b_id
+            FROM introductions_introduction i
             JOIN unnest(%s::bigint[], %s::bigint[]) AS p(a, b)
               ON i.member_a_id = p.a AND i.member_b_id = p.b
             WHERE i.state = %s AND i.created_at = %s
+            ORDER BY i.id
             """,
             [
                 [a for a, _ in batch],
@@ -87,8 +87,16 @@ def _create_batch(batch: dict, now) -> list[Introduction]:
                 now,
             ],
         )
-        ids = [row[0] for row in cursor.fetchall()]
-    return list(Introduction.objects.filter(pk__in=ids).order_by("pk"))
+        rows = cursor.fetchall()
+    # The rows just inserted are the objects built above: give them their ids
+    # rather than loading tens of thousands of instances back.
+    created = []
+    for pk, a, b in rows:
+        intro = intros[a, b]
+        intro.pk = pk
+        intro._state.adding, intro._state.db = False, "default"
+        created.append(intro)
+    return created
 
 
 # --- Lifecycle ---------------------------------------------------------------------
@@ -194,9 +202,6 @@ def intro_offer(*, intro: Introduction, now: datetime | None = None) -> Introduc
         outbox_enqueue(
             intro=intro, recipient=member, kind=OutboxEmail.Kind.OFFER, now=now
         )
-    Profile.objects.filter(pk__in=[intro.member_a_id, intro.member_b_id]).update(
-        last_intro_at=now
-    )
     return intro
 
 

@@ -208,7 +208,9 @@ def _get_intro_for_member(
     return intro, member
 
 
-def _after_dashboard_action(request: HttpRequest, member: Profile) -> HttpResponse:
+def _after_dashboard_action(
+    request: HttpRequest, member: Profile, notice: str
+) -> HttpResponse:
     if request.htmx:
         return render(
             request,
@@ -216,8 +218,10 @@ def _after_dashboard_action(request: HttpRequest, member: Profile) -> HttpRespon
             {
                 "sections": dashboard_intros(member=member),
                 "member_zone": member.time_zone,
+                "notice": notice,
             },
         )
+    messages.info(request, notice)
     return redirect("dashboard")
 
 
@@ -228,13 +232,13 @@ def intro_accept(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         intro = services.intro_accept(intro=intro, member=member)
     except services.IntroTransitionError:
-        messages.info(request, "This introduction can no longer be answered.")
+        notice = "This introduction can no longer be answered."
     else:
         if intro.state == Introduction.State.CONNECTED:
-            messages.success(request, "You are connected: we emailed you both.")
+            notice = "You are connected: we emailed you both."
         else:
-            messages.success(request, "Thank you. We will email you with news.")
-    return _after_dashboard_action(request, member)
+            notice = "Thank you. We will email you with news."
+    return _after_dashboard_action(request, member, notice)
 
 
 @login_required
@@ -247,7 +251,7 @@ def intro_decline(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.intro_decline(intro=intro, member=member, reason=reason)
     except services.IntroTransitionError:
-        messages.info(request, "This introduction can no longer be answered.")
+        notice = "This introduction can no longer be answered."
     else:
-        messages.success(request, "Thank you. Nobody will be told who said no.")
-    return _after_dashboard_action(request, member)
+        notice = "Thank you. Nobody will be told who said no."
+    return _after_dashboard_action(request, member, notice)

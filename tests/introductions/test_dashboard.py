@@ -51,6 +51,7 @@ def test_declining_with_htmx_returns_the_updated_section(client, offered):
     assert response.status_code == 200
     assert b'id="dashboard-introductions"' in response.content
     assert b"you passed" in response.content
+    assert b"Nobody will be told who said no." in response.content
     assert Introduction.objects.get(pk=offered.pk).state == "declined"
 
 
