@@ -1,10 +1,22 @@
 """Reads of member profiles and the interest taxonomy."""
 
+import re
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 
 from .models import (
     GoalKind,
@@ -66,14 +78,28 @@ def member_interests(*, profile: Profile) -> QuerySet[Interest]:
 
 
 def interest_search(*, query: str, exclude_profile: Profile | None = None, limit=12):
-    """Active tags whose name or description matches, for the tag picker."""
-    query = query.strip()[:80]
+    """Active tags with a word starting with the query, names matching first.
+
+    Matching at word starts keeps "AI" from finding "Department chair".
+    """
+    query = " ".join(query.split())[:80]
     tags = Interest.objects.active().select_related("category")
     if query:
-        tags = tags.filter(Q(name__icontains=query) | Q(description__icontains=query))
+        word_start = r"\m" + re.escape(query)
+        tags = tags.filter(
+            Q(name__iregex=word_start) | Q(description__iregex=word_start)
+        ).annotate(
+            rank=Case(
+                When(name__istartswith=query, then=0),
+                When(name__iregex=word_start, then=1),
+                default=2,
+            )
+        )
+    else:
+        tags = tags.annotate(rank=Value(0))
     if exclude_profile is not None:
         tags = tags.exclude(member_links__profile=exclude_profile)
-    return tags.order_by("name")[:limit]
+    return tags.order_by("rank", "name")[:limit]
 
 
 def popular_interests_by_category(

@@ -7,11 +7,10 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from . import selectors, services
-from .ratelimits import member_rate_limit
 from .forms import (
     AboutForm,
     CallWindowFormSet,
@@ -24,6 +23,7 @@ from .forms import (
     SuggestInterestForm,
 )
 from .models import Interest, MemberGoal, Profile
+from .ratelimits import member_rate_limit
 
 ONBOARDING_STEPS = [
     ("onboarding_about", "About you"),
@@ -303,7 +303,8 @@ def interest_search(request: HttpRequest) -> HttpResponse:
     profile = _profile(request)
     if not request.htmx:
         url = _next_url(request, reverse("profile_interests"))
-        return HttpResponseRedirect(f"{url}?q={request.GET.get('q', '')[:80]}")
+        query = urlencode({"q": request.GET.get("q", "")[:80]})
+        return HttpResponseRedirect(f"{url}?{query}")
     next_url = _next_url(request, reverse("profile_interests"))
     context = _picker_context(request, profile, next_url=next_url)
     return render(request, "profiles/interest_picker.html#results", context)
@@ -481,6 +482,8 @@ def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "own_interests": selectors.member_interests(profile=profile)
             if is_self
             else None,
+            "seeks": [g for g in profile.goal_list if g.direction == "seek"],
+            "offers": [g for g in profile.goal_list if g.direction == "offer"],
         },
     )
 

@@ -74,10 +74,6 @@ class BrowserErrors:
         return page
 
     def _on_console(self, message: ConsoleMessage) -> None:
-        # Known app gap, reported to the lead: base.html links no icon, so Chromium
-        # asks for /favicon.ico and logs the 404. Drop this once an icon is linked.
-        if message.location.get("url", "").endswith("/favicon.ico"):
-            return
         if message.type == "error":
             self.messages.append(f"{message.text} ({message.location.get('url')})")
 

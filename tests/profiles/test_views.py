@@ -355,3 +355,20 @@ def test_a_plain_post_with_the_pages_csrf_token_adds_an_interest(member, interes
     )
     assert response.status_code == 302
     assert member.interests.filter(pk=interests[3].pk).exists()
+
+
+def test_tag_search_matches_at_word_starts_with_names_first(member_client):
+    InterestFactory(name="Ai in radiology zz")
+    InterestFactory(name="Chair zz", description="Leading a department")
+    InterestFactory(name="Leadership zz", description="Ai governance")
+    response = member_client.get(
+        reverse("interest_search"), {"q": "ai"}, headers={"HX-Request": "true"}
+    )
+    names = [i.name for i in response.context["results"]]
+    assert "Chair zz" not in names
+    assert names.index("Ai in radiology zz") < names.index("Leadership zz")
+
+
+def test_search_without_javascript_keeps_special_characters(member_client):
+    response = member_client.get(reverse("interest_search"), {"q": "R&D #1"})
+    assert response.url.endswith("?q=R%26D+%231")
