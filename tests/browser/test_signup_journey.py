@@ -145,7 +145,7 @@ def test_a_newcomer_signs_up_verifies_and_completes_onboarding(
     page.get_by_role("button", name="Continue to goals").click()
 
     expect(page).to_have_url(re.compile(r"/welcome/goals/$"))
-    page.get_by_role("radio", name="seeks").check()
+    page.get_by_role("radio", name="seek", exact=True).check()
     page.get_by_role("combobox", name=re.compile(r"^Goal")).select_option(
         label="Mentorship"
     )
@@ -154,7 +154,7 @@ def test_a_newcomer_signs_up_verifies_and_completes_onboarding(
     seeks = page.get_by_role("region", name="I seek")
     expect(seeks).to_contain_text("Mentorship in Medical journalism")
     _htmx_settled(page)
-    page.get_by_role("radio", name="offers").check()
+    page.get_by_role("radio", name="offer", exact=True).check()
     page.get_by_role("combobox", name=re.compile(r"^Goal")).select_option(
         label="Career advice"
     )
