@@ -124,6 +124,7 @@ def render_offer(
         "decline_url": link(tokens.DECLINE, member=reader, intro=intro),
         "deadline": _local(intro.expires_at, reader),
         "reminder": reminder,
+        "requested": intro.requested_by_id == other.pk,
     }
     text, html = _render("reminder" if reminder else "offer", context)
     subject = (

@@ -88,6 +88,11 @@ class Introduction(models.Model):
         on_delete=models.SET_NULL,
         related_name="intros_requested",
     )
+    note = models.TextField(
+        blank=True,
+        max_length=600,
+        help_text="The requester's note, shown in the offer of a requested intro.",
+    )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 

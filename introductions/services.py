@@ -8,8 +8,9 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
+from psycopg.types.json import Jsonb
 
-from profiles.models import Block, Profile
+from profiles.models import Block, Interest, Profile
 
 from . import emails
 from .calendar import Window, propose_slots
@@ -58,43 +59,62 @@ def introductions_create_proposed(
 
 
 def _create_batch(batch: dict, now) -> list[Introduction]:
-    intros = {
-        (a, b): Introduction(
+    """Insert one batch through COPY into a scratch table, then one INSERT ... ON
+    CONFLICT DO NOTHING: tens of thousands of rows a second, where bulk_create
+    spends most of its time compiling parameters in Python."""
+    given = {
+        "member_a_id": lambda a, b, pair: a,
+        "member_b_id": lambda a, b, pair: b,
+        "score": lambda a, b, pair: pair.score,
+        "explanation": lambda a, b, pair: Jsonb(pair.explanation),
+    }
+    constant = {"state": Introduction.State.PROPOSED, "created_at": now}
+    columns, constants = [], []
+    for f in Introduction._meta.concrete_fields:
+        if f.primary_key or f.column in given:
+            continue
+        if f.column in constant:
+            value = constant[f.column]
+        elif getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+            value = now
+        else:  # the field's default: "" for a blank text field, None if nullable
+            value = f.get_db_prep_save(f.get_default(), connection)
+        columns.append(f.column)
+        constants.append(value)
+    names = list(given) + columns
+    quoted = ", ".join(f'"{c}"' for c in names)
+    with connection.cursor() as cursor:
+        cur = cursor.cursor
+        cur.execute(
+            f"CREATE TEMP TABLE intro_proposed ON COMMIT DROP AS"  # noqa: S608
+            f" SELECT {quoted} FROM introductions_introduction WITH NO DATA"
+        )
+        with cur.copy(f"COPY intro_proposed ({quoted}) FROM STDIN") as copy:
+            for (a, b), pair in batch.items():
+                copy.write_row(
+                    [make(a, b, pair) for make in given.values()] + constants
+                )
+        cur.execute(
+            f"INSERT INTO introductions_introduction ({quoted})"  # noqa: S608
+            f" SELECT {quoted} FROM intro_proposed ORDER BY member_a_id, member_b_id"
+            " ON CONFLICT DO NOTHING RETURNING id, member_a_id, member_b_id"
+        )
+        rows = cur.fetchall()
+        cur.execute("DROP TABLE intro_proposed")
+    created = []
+    for pk, a, b in sorted(rows):
+        pair = batch[a, b]
+        intro = Introduction(
+            pk=pk,
             member_a_id=a,
             member_b_id=b,
             state=Introduction.State.PROPOSED,
             score=pair.score,
             explanation=pair.explanation,
             created_at=now,
+            updated_at=now,
         )
-        for (a, b), pair in batch.items()
-    }
-    Introduction.objects.bulk_create(intros.values(), ignore_conflicts=True)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            """
-            SELECT i.id, i.member_a_id, i.member_b_id
-            FROM introductions_introduction i
-            JOIN unnest(%s::bigint[], %s::bigint[]) AS p(a, b)
-              ON i.member_a_id = p.a AND i.member_b_id = p.b
-            WHERE i.state = %s AND i.created_at = %s
-            ORDER BY i.id
-            """,
-            [
-                [a for a, _ in batch],
-                [b for _, b in batch],
-                Introduction.State.PROPOSED,
-                now,
-            ],
-        )
-        rows = cursor.fetchall()
-    # The rows just inserted are the objects built above: give them their ids
-    # rather than loading tens of thousands of instances back.
-    created = []
-    for pk, a, b in rows:
-        intro = intros[a, b]
-        intro.pk = pk
-        intro._state.adding, intro._state.db = False, "default"
+        intro._state.adding, intro._state.db = False, connection.alias
         created.append(intro)
     return created
 
@@ -601,4 +621,88 @@ def outbox_ids_pending() -> list[int]:
         OutboxEmail.objects.filter(status=OutboxEmail.Status.PENDING)
         .order_by("pk")
         .values_list("pk", flat=True)
+    )
+
+
+# --- Member-requested introductions -----------------------------------------------
+
+
+class IntroRequestRefused(Exception):
+    """A member may not ask for this introduction; the message is safe to show."""
+
+
+@transaction.atomic
+def intro_request(
+    *, requester: Profile, other: Profile, note: str, now: datetime | None = None
+) -> Introduction:
+    """A member asks to be introduced: their yes is given, the other gets the offer.
+
+    Refused, with one neutral message that reveals neither a block nor a pause,
+    when either blocked the other, when the other is paused or once declined this
+    requester, or when a pair is already open; and past the weekly request limit.
+    """
+    now = _now(now)
+    if requester.pk == other.pk:
+        raise IntroRequestRefused("You cannot ask to be introduced to yourself.")
+    # One request at a time per requester, so two tabs cannot beat the weekly limit.
+    Profile.objects.select_for_update().filter(pk=requester.pk).first()
+    recent = Introduction.objects.filter(
+        requested_by=requester, created_at__gte=now - timedelta(days=7)
+    ).count()
+    if recent >= settings.INTRO_REQUESTS_PER_WEEK:
+        raise IntroRequestRefused(
+            f"You can ask for {settings.INTRO_REQUESTS_PER_WEEK} introductions a "
+            "week; please try again in a few days."
+        )
+    a, b = sorted((requester, other), key=lambda p: p.pk)
+    pair = Introduction.objects.filter(member_a=a, member_b=b)
+    other_side = "a" if other.pk == a.pk else "b"
+    declined_before = pair.filter(
+        **{f"{other_side}_response": Introduction.Response.DECLINED}
+    ).exists()
+    blocked = Block.objects.filter(
+        Q(blocker=requester, blocked=other) | Q(blocker=other, blocked=requester)
+    ).exists()
+    if (
+        blocked
+        or declined_before
+        or other.is_paused(now.date())
+        or pair.filter(state__in=Introduction.OPEN_STATES).exists()
+    ):
+        raise IntroRequestRefused(
+            f"We cannot introduce you to {other.name} at the moment."
+        )
+    side = "b" if other_side == "a" else "a"
+    intro = Introduction.objects.create(
+        member_a=a,
+        member_b=b,
+        state=Introduction.State.ACCEPTED_ONE,
+        requested_by=requester,
+        note=note.strip(),
+        explanation={"shared_interests": _shared_public_interests(a, b)},
+        offered_at=now,
+        expires_at=now + timedelta(days=settings.INTRO_OFFER_DAYS),
+        created_at=now,
+        **{
+            f"{side}_response": Introduction.Response.ACCEPTED,
+            f"{side}_responded_at": now,
+        },
+    )
+    intro = Introduction.objects.select_related(
+        "member_a__user", "member_a__specialty", "member_b__user", "member_b__specialty"
+    ).get(pk=intro.pk)
+    recipient = intro.member_a if other.pk == a.pk else intro.member_b
+    outbox_enqueue(
+        intro=intro, recipient=recipient, kind=OutboxEmail.Kind.OFFER, now=now
+    )
+    return intro
+
+
+def _shared_public_interests(a: Profile, b: Profile) -> list[str]:
+    return list(
+        Interest.objects.public()
+        .filter(member_links__profile=a)
+        .filter(member_links__profile=b)
+        .order_by("name")
+        .values_list("name", flat=True)[:5]
     )

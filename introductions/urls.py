@@ -21,6 +21,7 @@ urlpatterns = [
         name="intro_link_feedback",
     ),
     path("pause/<str:token>/", views.link_pause, name="intro_link_pause"),
+    path("request/<int:pk>/", views.intro_request, name="intro_request"),
     path("<int:pk>/accept/", views.intro_accept, name="intro_accept"),
     path("<int:pk>/decline/", views.intro_decline, name="intro_decline"),
 ]

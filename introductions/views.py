@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from profiles.models import Profile
 
 from . import services, tokens
+from .forms import IntroRequestForm
 from .models import Feedback, Introduction
 from .selectors import dashboard_intros
 
@@ -255,3 +256,34 @@ def intro_decline(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         notice = "Thank you. Nobody will be told who said no."
     return _after_dashboard_action(request, member, notice)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def intro_request(request: HttpRequest, pk: int) -> HttpResponse:
+    """Ask for an introduction to another member, with a short note."""
+    requester = getattr(request.user, "profile", None)
+    other = get_object_or_404(Profile.objects.select_related("user"), pk=pk)
+    if requester is None or requester.pk == other.pk:
+        raise Http404("No introduction to yourself")
+    form = IntroRequestForm(request.POST or None)
+    error = ""
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.intro_request(
+                requester=requester, other=other, note=form.cleaned_data["note"]
+            )
+        except services.IntroRequestRefused as exc:
+            error = str(exc)
+        else:
+            messages.success(
+                request,
+                f"We have asked {other.name}. We will email you when there is news.",
+            )
+            return redirect("dashboard")
+    return render(
+        request,
+        "introductions/request.html",
+        {"form": form, "other": other, "error": error},
+        status=409 if error else 200,
+    )
