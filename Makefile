@@ -54,3 +54,19 @@ screenshots: install services chromium
 
 clean:
 	rm -rf $(VENV) .tools var staticfiles
+
+# Backups of the database in DATABASE_URL (default: the local grapevyne database).
+# `make backup` writes var/backups/grapevyne-<UTC time>.dump and prints its path;
+# `make restore FILE=var/backups/grapevyne-....dump` replaces the database's
+# contents with it, without asking; stop the web and worker processes first.
+# Neither installs anything: a backup must not change the machine it runs on.
+.PHONY: backup restore
+
+backup:
+	@test -x $(PY) || { echo "$(PY) is missing: run make install first"; exit 1; }
+	@$(PY) -m grapevyne.backup backup
+
+restore:
+	@test -n "$(FILE)" || { echo "usage: make restore FILE=var/backups/grapevyne-<time>.dump"; exit 2; }
+	@test -x $(PY) || { echo "$(PY) is missing: run make install first"; exit 1; }
+	@$(PY) -m grapevyne.backup restore "$(FILE)"
