@@ -52,6 +52,32 @@ def _tied_interests(snapshot: Snapshot, rows: np.ndarray) -> dict:
     return tied
 
 
+def shared_tags(snapshot: Snapshot, pairs: np.ndarray) -> tuple[np.ndarray, ...]:
+    """The tags each pair shares, rarest first, for all pairs at once.
+
+    Returns (pair int64, tag int64) sorted by pair, then by document frequency
+    ascending (the tags that weighed most come first), then by tag index.
+    """
+    indptr, indices = snapshot.tag_indptr, snapshot.tag_indices
+    n_tags = max(1, len(snapshot.tag_ids))
+    keys = []
+    for side in (pairs[:, 0], pairs[:, 1]):
+        start = indptr[side]
+        lens = indptr[side + 1] - start
+        pair = np.repeat(np.arange(len(pairs), dtype=np.int64), lens)
+        ends = np.cumsum(lens)
+        offsets = np.arange(int(ends[-1]) if len(ends) else 0, dtype=np.int64)
+        offsets += np.repeat(start - (ends - lens), lens)
+        keys.append(pair * n_tags + indices[offsets])
+    # Tags are distinct within a member, so a key seen twice is a shared tag.
+    both = np.sort(np.concatenate(keys))
+    dup = both[1:][both[1:] == both[:-1]]
+    pair, tag = dup // n_tags, dup % n_tags
+    df = np.bincount(indices, minlength=n_tags)
+    order = np.lexsort((tag, df[tag], pair))
+    return pair[order], tag[order]
+
+
 def explanations_for(snapshot: Snapshot, pairs: np.ndarray) -> list[dict]:
     """One explanation per pair of snapshot rows (i, j).
 
@@ -59,17 +85,24 @@ def explanations_for(snapshot: Snapshot, pairs: np.ndarray) -> list[dict]:
     sensitive interests are kept under their own key, to be revealed only once both
     accepted; each complementary goal names who seeks, who offers, the goal kind
     and, when either side tied it to an interest, that interest.
+
+    A few queries whatever the number of pairs: names are loaded once, shared tags
+    are found for all pairs in one vectorised pass, and only the assembling of the
+    dicts is a Python loop.
     """
     if len(pairs) == 0:
         return []
-    indptr, indices = snapshot.tag_indptr, snapshot.tag_indices
-    df = np.bincount(indices, minlength=len(snapshot.tag_ids))
-    interests = {
-        i.pk: i
-        for i in Interest.objects.filter(pk__in=snapshot.tag_ids.tolist()).only(
-            "name", "sensitive"
+    pairs = np.asarray(pairs, dtype=np.int64)
+    interests = dict(
+        Interest.objects.filter(pk__in=snapshot.tag_ids.tolist()).values_list(
+            "pk", "name"
         )
-    }
+    )
+    sensitive_ids = set(
+        Interest.objects.filter(
+            pk__in=snapshot.tag_ids.tolist(), sensitive=True
+        ).values_list("pk", flat=True)
+    )
     kind_names = dict(
         GoalKind.objects.filter(pk__in=snapshot.goal_kind_ids.tolist()).values_list(
             "pk", "name"
@@ -78,42 +111,48 @@ def explanations_for(snapshot: Snapshot, pairs: np.ndarray) -> list[dict]:
     tied = _tied_interests(snapshot, np.unique(pairs))
     ids = snapshot.ids.tolist()
     tag_ids = snapshot.tag_ids.tolist()
+    # Per tag index: its name, or None when it vanished; and whether it is sensitive.
+    tag_names = [interests.get(t) for t in tag_ids]
+    tag_sensitive = [t in sensitive_ids for t in tag_ids]
     seeks = snapshot.seeks.tolist()
     offers = snapshot.offers.tolist()
     specialty = snapshot.specialty.tolist()
     goal_kind_ids = snapshot.goal_kind_ids.tolist()
+    bits_of: dict[int, list[int]] = {}
 
     def name_if_public(interest_id: int) -> str | None:
-        interest = interests.get(interest_id)
-        if interest is None or interest.sensitive:
+        if interest_id in sensitive_ids:
             return None
-        return interest.name
+        return interests.get(interest_id)
+
+    pair_of, tags = shared_tags(snapshot, pairs)
+    bounds = np.searchsorted(pair_of, np.arange(len(pairs) + 1)).tolist()
+    tags = tags.tolist()
 
     result = []
-    for i, j in pairs.tolist():
-        shared_tags = np.intersect1d(
-            indices[indptr[i] : indptr[i + 1]],
-            indices[indptr[j] : indptr[j + 1]],
-            assume_unique=True,
-        )
-        shared_tags = shared_tags[np.argsort(df[shared_tags], kind="stable")]
-        shared_ids = [tag_ids[t] for t in shared_tags.tolist()]
+    for p, (i, j) in enumerate(pairs.tolist()):
+        shared = tags[bounds[p] : bounds[p + 1]]
         public, sensitive = [], []
-        for interest_id in shared_ids:
-            interest = interests.get(interest_id)
-            if interest is None:
-                continue
-            (sensitive if interest.sensitive else public).append(interest.name)
-        shared_set = set(shared_ids)
+        for t in shared:
+            name = tag_names[t]
+            if name is not None:
+                (sensitive if tag_sensitive[t] else public).append(name)
 
         goals = []
         for seeker, offerer in ((i, j), (j, i)):
-            for bit in _bits(seeks[seeker] & offers[offerer]):
+            mask = seeks[seeker] & offers[offerer]
+            if not mask:
+                continue
+            if mask not in bits_of:
+                bits_of[mask] = _bits(mask)
+            for bit in bits_of[mask]:
                 about = tied.get((seeker, bit, True), []) + tied.get(
                     (offerer, bit, False), []
                 )
-                # An interest both share says more than one only the goal names.
-                about.sort(key=lambda pk: pk not in shared_set)
+                if about:
+                    shared_set = {tag_ids[t] for t in shared}
+                    # An interest both share says more than one only the goal names.
+                    about.sort(key=lambda pk: pk not in shared_set)
                 named = [n for n in map(name_if_public, about) if n]
                 goals.append(
                     {

@@ -27,6 +27,7 @@ from django.core.mail import send_mail
 from django.db import connection, transaction
 from django.db.models import Sum
 from django.utils import timezone
+from psycopg.types.json import Jsonb
 
 from introductions.services import ProposedPair, introductions_create_proposed
 from profiles.models import Profile
@@ -327,6 +328,9 @@ def round_score_block(*, round_id: int, block: int) -> RoundBlock:
         rb.seconds_write = time.perf_counter() - scored
         rb.done_at = timezone.now()
         rb.save(update_fields=["candidates", "seconds", "seconds_write", "done_at"])
+    # The foreign keys are checked at commit: that is write time too.
+    rb.seconds_write = time.perf_counter() - scored
+    RoundBlock.objects.filter(pk=rb.pk).update(seconds_write=rb.seconds_write)
     return rb
 
 
@@ -347,6 +351,7 @@ def round_candidates(
             ("candidate_id", "int8"),
             ("score", "float8"),
         ],
+        chunk_by="member_id >> 12",
     )
     n, k = len(snapshot), max(1, round_.k)
     cand = np.full((n, k), -1, dtype=np.int32)
@@ -437,43 +442,48 @@ def round_finish(*, round_id: int) -> Round:
         if round_.status == Round.Status.DONE:
             return round_
         created = {}
+        pair_list = pair_ids.tolist()
         if not round_.dry_run:
             intros = introductions_create_proposed(
                 pairs=[
-                    ProposedPair(int(a), int(b), float(s), e)
+                    ProposedPair(a, b, s, e)
                     for (a, b), s, e in zip(
-                        pair_ids.tolist(), pair_scores, explanations, strict=True
+                        pair_list, pair_scores, explanations, strict=True
                     )
                 ]
             )
             created = {(i.member_a_id, i.member_b_id): i.pk for i in intros}
-            Profile.objects.filter(pk__in=np.unique(pair_ids).tolist()).update(
-                last_intro_at=round_.started_at or timezone.now()
+            _members_mark_introduced(
+                np.unique(pair_ids), at=round_.started_at or timezone.now()
             )
         RoundPair.objects.filter(round=round_).delete()
-        RoundPair.objects.bulk_create(
+        _copy_rows(
+            RoundPair,
             [
-                RoundPair(
-                    round=round_,
-                    member_a_id=a,
-                    member_b_id=b,
-                    score=s,
-                    explanation=e,
-                    introduction_id=created.get((a, b)),
-                )
-                for (a, b), s, e in zip(
-                    pair_ids.tolist(), pair_scores, explanations, strict=True
-                )
+                "round_id",
+                "member_a_id",
+                "member_b_id",
+                "score",
+                "explanation",
+                "introduction_id",
             ],
-            batch_size=5_000,
+            (
+                (round_.pk, a, b, s, Jsonb(e), created.get((a, b)))
+                for (a, b), s, e in zip(
+                    pair_list, pair_scores, explanations, strict=True
+                )
+            ),
         )
         LeftOut.objects.filter(round=round_).delete()
-        LeftOut.objects.bulk_create(
-            [
-                LeftOut(round=round_, member_id=int(ids[row]), reason=reason)
-                for row, reason in reasons.items()
-            ],
-            batch_size=5_000,
+        _copy_rows(
+            LeftOut,
+            ["round_id", "member_id", "reason"],
+            (
+                (round_.pk, member, str(reason))
+                for member, reason in zip(
+                    ids[list(reasons)].tolist(), reasons.values(), strict=True
+                )
+            ),
         )
         round_.candidate_pairs = totals["candidates"] or 0
         round_.pairs_chosen = len(pairs)
@@ -486,7 +496,36 @@ def round_finish(*, round_id: int) -> Round:
         round_.finished_at = timezone.now()
         round_.error = ""
         round_.save()
+    # The deferred foreign key checks ran at commit: count them as writing.
+    round_.seconds_write = (totals["write"] or 0.0) + (time.perf_counter() - paired)
+    Round.objects.filter(pk=round_id).update(seconds_write=round_.seconds_write)
     return round_
+
+
+def _copy_rows(model, columns: list[str], rows) -> None:
+    """COPY rows (tuples in `columns` order) into `model`'s table.
+
+    A few microseconds a row, against tens for bulk_create with JSON.
+    """
+    quoted = ", ".join(f'"{c}"' for c in columns)
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(
+            f"COPY {model._meta.db_table} ({quoted}) FROM STDIN"
+        ) as copy,
+    ):
+        for row in rows:
+            copy.write_row(row)
+
+
+def _members_mark_introduced(rows_ids: np.ndarray, *, at) -> None:
+    """Set last_intro_at of these profiles in one statement, however many."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE profiles_profile p SET last_intro_at = %s"
+            " FROM unnest(%s::bigint[]) AS u(id) WHERE p.id = u.id",
+            [at, rows_ids.astype(np.int64).tolist()],
+        )
 
 
 def _pair_scores(cand: np.ndarray, score: np.ndarray, pairs: np.ndarray) -> list:

@@ -1,5 +1,6 @@
 from datetime import date, timedelta
 
+import numpy as np
 import pytest
 from django.utils import timezone
 
@@ -211,3 +212,36 @@ def test_a_member_who_resumed_is_not_paused_again_for_the_same_offers(
         intro_frequency=Profile.Frequency.WEEKLY
     )
     assert services.members_auto_pause() == []
+
+
+def test_copy_out_reads_every_row_of_every_chunk_aligned():
+    cols = selectors.copy_out(
+        "SELECT g::int8 AS a, (g * 0.5)::float8 AS half, (g %% 3 = 0) AS third,"
+        " (-g)::int4 AS neg FROM generate_series(1, %s) AS g",
+        [50_000],
+        [("a", "int8"), ("half", "float8"), ("third", "bool"), ("neg", "int4")],
+        chunk_by="a >> 12",
+    )
+    order = np.argsort(cols["a"])
+    assert cols["a"][order].tolist() == list(range(1, 50_001))
+    assert np.array_equal(cols["half"][order], np.arange(1, 50_001) * 0.5)
+    assert np.array_equal(cols["third"][order], np.arange(1, 50_001) % 3 == 0)
+    assert np.array_equal(cols["neg"][order], -np.arange(1, 50_001))
+    assert cols["neg"].dtype == np.int32
+
+
+@pytest.mark.parametrize("chunk_by", [None, "a"])
+def test_copy_out_of_no_rows_gives_empty_arrays(chunk_by):
+    cols = selectors.copy_out(
+        "SELECT 1::int8 AS a WHERE false", [], [("a", "int8")], chunk_by=chunk_by
+    )
+    assert cols["a"].dtype == np.int64
+    assert len(cols["a"]) == 0
+
+
+def test_eligible_members_come_sorted_by_id_with_their_fields(make_member):
+    members = [make_member(max_open_intros=n) for n in (3, 1, 2, 4)]
+    eligible = selectors.members_eligible()
+    assert eligible.ids.tolist() == sorted(m.pk for m in members)
+    by_id = {m.pk: m.max_open_intros for m in members}
+    assert eligible.room.tolist() == [by_id[pk] for pk in eligible.ids.tolist()]

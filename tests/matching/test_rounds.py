@@ -233,3 +233,108 @@ def test_candidate_rows_use_the_binary_copy_layout(make_member):
     assert count == 6
     assert low > 0
     assert top_rank == 1
+
+
+def test_shared_tags_match_a_pair_by_pair_intersection_rarest_first():
+    from matching.explain import shared_tags
+    from matching.snapshot import Snapshot
+    from matching.synthetic import synthetic_population
+
+    pop = synthetic_population(300, seed=3)
+    n = 300
+    snapshot = Snapshot(
+        ids=np.arange(1, n + 1, dtype=np.int64),
+        tag_indptr=pop.tag_indptr,
+        tag_indices=pop.tag_indices,
+        tag_ids=np.arange(pop.n_tags, dtype=np.int64),
+        seeks=pop.seeks,
+        offers=pop.offers,
+        goal_kind_ids=np.arange(20, dtype=np.int64),
+        specialty=pop.specialty,
+        prefers_other=pop.prefers_other,
+        priority=pop.priority,
+        capacity=np.ones(n, np.int32),
+        excluded=np.zeros(0, np.int64),
+    )
+    rng = np.random.default_rng(1)
+    pairs = rng.integers(0, n, size=(500, 2))
+    pairs = pairs[pairs[:, 0] != pairs[:, 1]]
+    pair_of, tags = shared_tags(snapshot, pairs)
+
+    ptr, idx = pop.tag_indptr, pop.tag_indices
+    df = np.bincount(idx, minlength=pop.n_tags)
+    expected = []
+    for p, (i, j) in enumerate(pairs.tolist()):
+        common = sorted(
+            set(idx[ptr[i] : ptr[i + 1]].tolist())
+            & set(idx[ptr[j] : ptr[j + 1]].tolist()),
+            key=lambda t: (df[t], t),
+        )
+        expected += [(p, t) for t in common]
+    assert list(zip(pair_of.tolist(), tags.tolist(), strict=True)) == expected
+    assert expected, "the sample must contain shared tags to mean anything"
+
+
+def test_explanations_survive_the_bulk_writes_with_awkward_names(
+    make_member, goal_kind
+):
+    awkward = interest_named('Ob/Gyn "care" \\ naïve\ttab')
+    mentorship = goal_kind('Mentor\\ship "1:1"')
+    seeker = make_member([awkward, "AI in medicine", "Chess"], seeks=[mentorship])
+    offerer = make_member([awkward, "AI in medicine", "Opera"], offers=[mentorship])
+
+    round_ = run_round()
+
+    pair = RoundPair.objects.get(round=round_)
+    intro = Introduction.objects.get()
+    for explanation in (pair.explanation, intro.explanation):
+        assert explanation["shared_interests"][0] == 'Ob/Gyn "care" \\ naïve\ttab'
+        assert explanation["goals"][0]["kind"] == 'Mentor\\ship "1:1"'
+        assert explanation["goals"][0]["seeker"] == seeker.pk
+        assert explanation["goals"][0]["offerer"] == offerer.pk
+    assert pair.introduction == intro
+    assert pair.score == pytest.approx(intro.score)
+
+
+def test_the_proposal_service_returns_saved_intros_with_their_defaults(
+    make_member,
+):
+    members = [make_member() for _ in range(4)]
+    pairs = [
+        ProposedPair(members[1].pk, members[0].pk, 0.5, {"goals": []}),
+        ProposedPair(members[2].pk, members[3].pk, 0.25, {"shared_interests": ["x"]}),
+    ]
+    created = introductions_create_proposed(pairs=pairs, batch_size=1)
+    assert len(created) == 2
+    for intro in created:
+        stored = Introduction.objects.get(pk=intro.pk)
+        assert (stored.member_a_id, stored.member_b_id) == (
+            intro.member_a_id,
+            intro.member_b_id,
+        )
+        assert stored.member_a_id < stored.member_b_id
+        assert stored.state == intro.state == Introduction.State.PROPOSED
+        assert stored.score == intro.score
+        assert stored.explanation == intro.explanation
+        assert stored.a_response == stored.b_response == ""
+        assert stored.proposed_slots == []
+        assert stored.created_at == intro.created_at
+        assert not intro._state.adding
+    with pytest.raises(ValueError, match="themself"):
+        introductions_create_proposed(
+            pairs=[ProposedPair(members[0].pk, members[0].pk)]
+        )
+
+
+def test_a_round_marks_only_paired_members_as_just_introduced(make_member):
+    members = [make_member() for _ in range(5)]
+    round_ = run_round()
+    paired = set(
+        RoundPair.objects.filter(round=round_).values_list("member_a", "member_b")
+    )
+    paired_ids = {pk for pair in paired for pk in pair}
+    assert len(paired_ids) == 4
+    for member in members:
+        member.refresh_from_db()
+        assert (member.last_intro_at == round_.started_at) is (member.pk in paired_ids)
+        assert (member.last_intro_at is None) is (member.pk not in paired_ids)
