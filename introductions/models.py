@@ -23,11 +23,13 @@ class Introduction(models.Model):
 
     OPEN_STATES = (State.PROPOSED, State.OFFERED, State.ACCEPTED_ONE)
 
+    # A deleted member leaves NULL here: the other side keeps the history and sees
+    # "a former member".
     member_a = models.ForeignKey(
-        Profile, on_delete=models.CASCADE, related_name="intros_as_a"
+        Profile, null=True, on_delete=models.SET_NULL, related_name="intros_as_a"
     )
     member_b = models.ForeignKey(
-        Profile, on_delete=models.CASCADE, related_name="intros_as_b"
+        Profile, null=True, on_delete=models.SET_NULL, related_name="intros_as_b"
     )
     state = models.CharField(
         max_length=12, choices=State.choices, default=State.PROPOSED, db_index=True
