@@ -40,6 +40,15 @@ deterministic.
 
 Ties (common: many pairs share only goals and the specialty bonus) are broken by
 ``priority[j]`` ascending (who has waited longest), then j ascending.
+
+Why this method: the work is n^2 simple operations (the goal term is nonzero for
+pairs with no shared tag, so no sparse method can skip them exactly), done as one
+vectorised pass per row with O(n) memory per thread and no n x n matrix. Plain
+``scipy.sparse`` matmul + ``argpartition`` is exact too but materialises big
+products (issue 7 measured ~130 s at 100,000 members). Measured here (bench/core.py,
+2 cores shared with other jobs): about 2.1-2.8 ns of CPU per scored pair, i.e.
+~21 CPU-s at 100,000 members and ~2,300-2,800 CPU-s at 1,000,000 (extrapolated from
+measured 50,000-row blocks), peak RSS 267 MB at 100,000.
 """
 
 from __future__ import annotations
@@ -191,11 +200,13 @@ def _is_excluded(part, lo, hi, j):
 @njit(cache=True)
 def _score_block(
     buf,
-    goals,
+    seeks,
+    offers,
     spec,
     pref,
     rank,
-    qi,
+    si,
+    oi,
     has_i,
     spec_i,
     b_pref,
@@ -207,19 +218,17 @@ def _score_block(
 ):
     """Scores of row i against a slice of columns into sc, clearing buf.
 
-    ``goals[j]`` packs offers_j (low 32 bits) and seeks_j (high 32 bits); ``qi`` packs
-    seeks_i and offers_i the same way, so one AND and a fold give the complementary
-    kinds in either direction, each kind once. Branch-free, on slices indexed from 0
-    (no negative-index fix-ups) and outside the parallel loop: LLVM vectorises it.
-    Clearing buf here is cheaper than re-walking the posting lists. Returns how many
-    scores would enter the top-k list, i.e. beat (thr, r_last); an integer sum
-    vectorises where a running max would not.
+    Goal masks are uint32 here (at most 32 kinds) and the counter is kept int32 so
+    every lane is 32 bits wide: LLVM then vectorises 8-wide on AVX2 (a 64-bit lane
+    anywhere halves that). Branch-free, on slices indexed from 0 (no negative-index
+    fix-ups) and outside the parallel loop. Clearing buf here is cheaper than
+    re-walking the posting lists. Returns how many scores would enter the top-k
+    list, i.e. beat (thr, r_last); an integer sum vectorises where a max would not.
     """
     interest, goal, goal_cap = cst[0], cst[1], np.int32(cst[2])
-    entering = 0
+    entering = np.int32(0)
     for x in range(len(buf)):
-        y = goals[x] & qi
-        cross = np.uint32(y) | np.uint32(y >> np.uint64(32))
+        cross = (si & offers[x]) | (seeks[x] & oi)
         pc = min(np.int32(_popcount32(cross)), goal_cap)
         sj = spec[x]
         differ = has_i & (sj >= 0) & (sj != spec_i)
@@ -228,7 +237,8 @@ def _score_block(
         v = interest * buf[x] + goal * np.float32(pc) + bonus
         sc[x] = v
         buf[x] = 0.0
-        entering += (v > thr) | ((v == thr) & (rank[x] < r_last))
+        hit = (v > thr) | ((v == thr) & (rank[x] < r_last))
+        entering = np.int32(entering + np.int32(hit))
     return entering
 
 
@@ -253,7 +263,7 @@ def _score_block_wide(
 ):
     """As _score_block, for goal kinds beyond 32 (two 64-bit masks per member)."""
     interest, goal, goal_cap = cst[0], cst[1], np.int32(cst[2])
-    entering = 0
+    entering = np.int32(0)
     for x in range(len(buf)):
         cross = (si & offers[x]) | (seeks[x] & oi)
         pc = min(np.int32(_popcount64(cross)), goal_cap)
@@ -264,7 +274,8 @@ def _score_block_wide(
         v = interest * buf[x] + goal * np.float32(pc) + bonus
         sc[x] = v
         buf[x] = 0.0
-        entering += (v > thr) | ((v == thr) & (rank[x] < r_last))
+        hit = (v > thr) | ((v == thr) & (rank[x] < r_last))
+        entering = np.int32(entering + np.int32(hit))
     return entering
 
 
@@ -279,7 +290,8 @@ def _top_block(
     tptr,
     pmem,
     pw,
-    goals,
+    seeks32,
+    offers32,
     seeks,
     offers,
     wide,
@@ -317,7 +329,8 @@ def _top_block(
             b_plain = b_pref if pref[i] else b_cross
             si = seeks[i]
             oi = offers[i]
-            qi = (si & np.uint64(0xFFFFFFFF)) | (oi << np.uint64(32))
+            si32 = np.uint32(si & np.uint64(0xFFFFFFFF))
+            oi32 = np.uint32(oi & np.uint64(0xFFFFFFFF))
             count = 0
             # (thr, r_last) is the entry to beat: (score, tie rank) of the last kept.
             thr = min_score
@@ -349,11 +362,13 @@ def _top_block(
                 else:
                     entering = _score_block(
                         buf[j0:j1],
-                        goals[j0:j1],
+                        seeks32[j0:j1],
+                        offers32[j0:j1],
                         spec[j0:j1],
                         pref[j0:j1],
                         rank[j0:j1],
-                        qi,
+                        si32,
+                        oi32,
                         has_i,
                         spec_i,
                         b_pref,
@@ -438,7 +453,9 @@ def top_candidates(
     seeks = np.ascontiguousarray(pop.seeks, dtype=np.uint64)
     offers = np.ascontiguousarray(pop.offers, dtype=np.uint64)
     wide = bool(n) and int((seeks | offers).max()) >= 1 << 32
-    goals = offers | (seeks << np.uint64(32))
+    # Narrow masks when they fit: 32-bit lanes vectorise twice as wide.
+    seeks32 = seeks.astype(np.uint32)
+    offers32 = offers.astype(np.uint32)
     keys = (
         np.zeros(0, np.int64)
         if excluded is None
@@ -465,7 +482,8 @@ def top_candidates(
         tptr,
         pmem,
         pw,
-        goals,
+        seeks32,
+        offers32,
         seeks,
         offers,
         wide,
