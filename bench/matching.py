@@ -280,6 +280,12 @@ def main() -> None:
     parser.add_argument("--no-baseline", action="store_true")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument(
+        "--without-candidate-fk",
+        action="store_true",
+        help="drop the foreign key of matching_candidate.round_id in the scratch "
+        "database first, to measure the schema change it needs (see README)",
+    )
+    parser.add_argument(
         "--baseline-timeout",
         type=float,
         default=900,
@@ -308,7 +314,19 @@ def main() -> None:
     print(json.dumps(result))
 
 
+def numba_cache_dir() -> str:
+    """Where numba's cache=True keeps compiled code: next to the sources when that
+    is writable, else a directory under var/ (set before numba is imported), so
+    that only the first run on a machine pays for compiling."""
+    pycache = ROOT / "matching" / "__pycache__"
+    pycache.mkdir(exist_ok=True)
+    if "NUMBA_CACHE_DIR" not in os.environ and not os.access(pycache, os.W_OK):
+        os.environ["NUMBA_CACHE_DIR"] = str(ROOT / "var" / "numba-cache")
+    return os.environ.get("NUMBA_CACHE_DIR", str(pycache))
+
+
 def run(args, url: str) -> dict:
+    cache_dir = numba_cache_dir()
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "grapevyne.settings")
     import django
@@ -319,9 +337,19 @@ def run(args, url: str) -> dict:
     from django.db import OperationalError, connection
 
     from matching import services
-    from matching.models import Round
+    from matching.models import Round, RoundBlock
 
     call_command("migrate", verbosity=0)
+    if args.without_candidate_fk:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT conname FROM pg_constraint WHERE contype = 'f'"
+                " AND conrelid = 'matching_candidate'::regclass"
+            )
+            for (name,) in cursor.fetchall():
+                cursor.execute(
+                    f'ALTER TABLE matching_candidate DROP CONSTRAINT "{name}"'
+                )
     t = time.perf_counter()
     generated = load_members(args.members, args.seed)
     print(f"generated {args.members} members in {time.perf_counter() - t:.1f} s")
@@ -359,11 +387,21 @@ def run(args, url: str) -> dict:
         "seconds_score": round(round_.seconds_score, 2),
         "seconds_pair": round(round_.seconds_pair, 2),
         "seconds_write": round(round_.seconds_write, 2),
+        "seconds_write_candidates": round(
+            sum(
+                RoundBlock.objects.filter(round=round_).values_list(
+                    "seconds_write", flat=True
+                )
+            ),
+            2,
+        ),
         "seconds_total": round(seconds_total, 2),
         "seconds_score_pair": round(round_.seconds_score + round_.seconds_pair, 2),
         "seconds_jit_warmup": round(warmup, 2),
+        "numba_cache_dir": cache_dir,
         "load_avg_at_start": round(load_at_start, 2),
         "block_size": settings.MATCHING_BLOCK_SIZE,
+        "candidate_fk": not args.without_candidate_fk,
         "k": round_.k,
         **generated,
     }
