@@ -157,6 +157,9 @@ def candidate_edges(
     """
     cand = np.ascontiguousarray(cand, dtype=np.int32)
     score = np.ascontiguousarray(score, dtype=np.float32)
+    if (score < 0).any():
+        # The sort key reads float bits as integers, valid for scores >= 0 only.
+        raise ValueError("candidate scores must be >= 0 (use min_score >= 0)")
     a, b, s, key, r_other = _unique_edges(cand, score, tie_rank(priority))
     order = _break_ties(np.argsort(key), key, r_other)
     return a[order], b[order], s[order]

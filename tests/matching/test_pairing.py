@@ -229,3 +229,14 @@ def test_the_fair_first_pass_can_cost_weight_with_larger_capacities():
     assert weight(fair, edges) == pytest.approx(1.3)
     assert weight(plain, edges) == pytest.approx(1.0 + 0.9 + 0.9 + 0.1)
     assert np.unique(fair).size > np.unique(plain).size
+
+
+def test_negative_scores_are_rejected():
+    with pytest.raises(ValueError, match=">= 0"):
+        pair_round(
+            np.array([[1], [0]], np.int32),
+            np.array([[-0.5], [-0.5]], np.float32),
+            capacity=np.ones(2, np.int32),
+            exposure_cap=1,
+            priority=np.arange(2),
+        )
