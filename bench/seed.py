@@ -1,0 +1,272 @@
+"""Seeding shared by the benchmarks: a scratch database full of members who can log in.
+
+`scratch_database()` creates and always drops a database next to DATABASE_URL's;
+`seed_site()` fills a migrated one with matching.synthetic's population (through
+bench.matching's COPY loader), then makes it look like a live site: onboarded
+members with names, roles, cities and search documents, one known password for
+all, and open offers whose signed email links are returned for the load test.
+Django must be set up (with the SECRET_KEY of the server under test) before
+`seed_site()` is called.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Iterator
+from datetime import timedelta
+
+import numpy as np
+import psycopg
+
+# Bench members' shared password; the benchmark prints nothing else secret.
+PASSWORD = "bench-password-1234"  # noqa: S105
+
+_FIRST = (
+    "Ana",
+    "Ben",
+    "Chloe",
+    "David",
+    "Elena",
+    "Farid",
+    "Grace",
+    "Hiro",
+    "Ines",
+    "Jamal",
+    "Kavya",
+    "Liam",
+    "Maya",
+    "Noah",
+    "Olga",
+    "Pedro",
+    "Quinn",
+    "Rosa",
+    "Sami",
+    "Tara",
+    "Umar",
+    "Vera",
+    "Wen",
+    "Xavier",
+    "Yara",
+    "Zoe",
+    "Amir",
+    "Bianca",
+    "Carlos",
+    "Daria",
+    "Emeka",
+    "Fatima",
+    "Gabriel",
+    "Hana",
+    "Ivan",
+    "Julia",
+    "Kofi",
+    "Lena",
+    "Mateo",
+    "Nadia",
+)
+_LAST = (
+    "Garcia",
+    "Smith",
+    "Nguyen",
+    "Patel",
+    "Kim",
+    "Mueller",
+    "Rossi",
+    "Silva",
+    "Cohen",
+    "Okafor",
+    "Tanaka",
+    "Novak",
+    "Haddad",
+    "Larsen",
+    "Costa",
+    "Moreau",
+    "Singh",
+    "Ivanova",
+    "Walker",
+    "Chen",
+    "Dubois",
+    "Yilmaz",
+    "Mensah",
+    "Kowalski",
+    "Fischer",
+    "Romero",
+    "Sato",
+    "Bauer",
+    "Lopez",
+    "Ahmed",
+    "Murphy",
+    "Jensen",
+    "Schmidt",
+    "Park",
+    "Alvarez",
+    "Rahman",
+    "Weber",
+    "Nakamura",
+    "Brown",
+    "Hughes",
+    "Reyes",
+    "Ortiz",
+    "Khan",
+    "Santos",
+    "Meyer",
+    "Bianchi",
+    "Abe",
+    "Lindqvist",
+    "Oduya",
+    "Varga",
+)
+_CITIES = (
+    "Boston",
+    "Chicago",
+    "Denver",
+    "Houston",
+    "Seattle",
+    "Atlanta",
+    "Portland",
+    "Austin",
+    "Miami",
+    "Phoenix",
+    "Baltimore",
+    "Cleveland",
+    "Nashville",
+    "Pittsburgh",
+    "Madison",
+)
+
+
+def admin_dsn(url: str) -> tuple[str, str]:
+    base, _, _ = url.rpartition("/")
+    return base, f"{base}/postgres"
+
+
+@contextlib.contextmanager
+def scratch_database(name: str, url: str | None = None) -> Iterator[str]:
+    """Create database `name` next to DATABASE_URL's; drop it on the way out."""
+    url = url or os.environ.get(
+        "DATABASE_URL", "postgres://postgres@127.0.0.1:5432/grapevyne"
+    )
+    base, admin = admin_dsn(url)
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        conn.execute(f"CREATE DATABASE {name}")
+    try:
+        yield f"{base}/{name}"
+    finally:
+        with contextlib.suppress(Exception):
+            from django.db import connections
+
+            connections.close_all()
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+def _sql_array(words: tuple[str, ...]) -> str:
+    return "ARRAY[" + ", ".join(f"'{w}'" for w in words) + "]"
+
+
+def seed_site(n: int, *, seed: int = 7, intros: int = 3000, sessions: int = 0) -> dict:
+    """Seed n members and `intros` open offers; returns what a load test needs.
+
+    {"emails": [...], "accept_links": [...], "sessions": [...], "tag_slugs": [...],
+    "specialty_slugs": [...], "goal_slugs": [...], "names": [...], "member_ids":
+    [...]}: accept links are paths to the members' own signed links (one side of
+    each offer), sessions are session keys of members already logged in.
+    """
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.auth.hashers import make_password
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.db import connection, transaction
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from bench.matching import load_members
+    from introductions import tokens
+    from introductions.models import Introduction
+    from profiles.models import GoalKind, Interest, Specialty, User
+    from profiles.services import profiles_refresh_search_vectors
+
+    generated = load_members(n, seed)
+    now = timezone.now()
+    # One hash for everyone: hashing 100,000 passwords would take a day.
+    password_hash = make_password(PASSWORD)
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE profiles_user SET password = %s", [password_hash])
+        # Deterministic, varied names and places; the role and stage follow the id.
+        cursor.execute(
+            f"""
+            UPDATE profiles_profile SET
+                display_name = 'Dr. '
+                    || ({_sql_array(_FIRST)})[1 + id %% {len(_FIRST)}] || ' '
+                    || ({_sql_array(_LAST)})[1 + (id * 7919) %% {len(_LAST)}],
+                role = (ARRAY['attending', 'attending', 'resident', 'fellow',
+                              'student', 'retired'])[1 + id %% 6],
+                career_stage = (ARRAY['early', 'mid', 'training', 'training',
+                                      'clinical', 'retired'])[1 + id %% 6],
+                city = ({_sql_array(_CITIES)})[1 + (id * 31) %% {len(_CITIES)}],
+                country = 'US',
+                institution = 'General Hospital ' || (id %% 300),
+                bio = 'Physician who enjoys teaching, research and long walks.',
+                onboarded_at = %s
+            """,
+            [now - timedelta(days=30)],
+        )
+    profiles_refresh_search_vectors(profile_ids=range(1, n + 1))
+
+    rng = np.random.default_rng(seed + 1)
+    pairs: set[tuple[int, int]] = set()
+    while len(pairs) < min(intros, n // 2):
+        a, b = (int(x) for x in rng.integers(1, n + 1, size=2))
+        if a != b:
+            pairs.add((min(a, b), max(a, b)))
+    with transaction.atomic():
+        created = Introduction.objects.bulk_create(
+            Introduction(
+                member_a_id=a,
+                member_b_id=b,
+                state=Introduction.State.OFFERED,
+                score=0.5,
+                offered_at=now,
+                expires_at=now + timedelta(days=7),
+            )
+            for a, b in sorted(pairs)
+        )
+    accept_links = []
+    for i, intro in enumerate(created):
+        member = intro.member_a_id if i % 2 else intro.member_b_id
+        token = tokens.make_token(
+            action=tokens.ACCEPT, member_id=member, intro_id=intro.pk
+        )
+        accept_links.append(reverse("intro_link_accept", args=[token]))
+
+    # Members who logged in earlier: most of a site's traffic carries a session.
+    session_keys = []
+    users = User.objects.filter(pk__in=rng.choice(n, size=sessions, replace=False) + 1)
+    for user in users:
+        store = SessionStore()
+        store[SESSION_KEY] = str(user.pk)
+        store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        store.create()
+        session_keys.append(store.session_key)
+
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")
+    login_ids = rng.choice(n, size=min(n, 2000), replace=False) + 1
+    return {
+        **generated,
+        "members": n,
+        "emails": [f"member{i}@bench.example" for i in login_ids.tolist()],
+        "password": PASSWORD,
+        "accept_links": accept_links,
+        "sessions": session_keys,
+        "member_ids": (rng.choice(n, size=min(n, 5000), replace=False) + 1).tolist(),
+        "tag_slugs": list(
+            Interest.objects.filter(slug__startswith="tag-", sensitive=False)
+            .order_by("pk")
+            .values_list("slug", flat=True)
+        ),
+        "specialty_slugs": list(Specialty.objects.values_list("slug", flat=True)),
+        "goal_slugs": list(GoalKind.objects.values_list("slug", flat=True)),
+        "names": sorted(_LAST),
+    }
