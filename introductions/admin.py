@@ -1,6 +1,19 @@
-from django.contrib import admin
+from collections import defaultdict
 
-from .models import Feedback, Introduction, OutboxEmail
+from django.contrib import admin, messages
+from django.db.models import Case, IntegerField, Value, When
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html
+
+from . import moderation
+from .models import (
+    Feedback,
+    Introduction,
+    ModerationAction,
+    OutboxEmail,
+    Report,
+)
 
 
 class OutboxEmailInline(admin.TabularInline):
@@ -87,3 +100,183 @@ class FeedbackAdmin(admin.ModelAdmin):
     list_display = ("intro", "member", "met", "rating", "updated_at")
     list_filter = ("met", "rating")
     raw_id_fields = ("intro", "member")
+
+
+# --- Trust and safety -------------------------------------------------------------
+
+
+class ModerationActionInline(admin.TabularInline):
+    model = ModerationAction
+    fields = ("created_at", "action", "admin", "note")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+def _by_member(reports) -> dict:
+    grouped = defaultdict(list)
+    for report in reports:
+        grouped[report.reported].append(report)
+    return grouped
+
+
+@admin.register(Report)
+class ReportAdmin(admin.ModelAdmin):
+    """The moderation queue: open reports first, oldest first among them."""
+
+    list_display = (
+        "id",
+        "status",
+        "reason",
+        "reported",
+        "reported_is_active",
+        "reporter",
+        "concerns",
+        "created_at",
+        "handled_by",
+        "handled_at",
+    )
+    list_filter = ("status", "reason")
+    list_select_related = ("reported__user", "reporter", "intro", "handled_by")
+    search_fields = ("reported__display_name", "reporter__display_name", "details")
+    fields = (
+        "status",
+        "reason",
+        "details",
+        "reported",
+        "reporter",
+        "intro",
+        "created_at",
+        "handled_by",
+        "handled_at",
+    )
+    readonly_fields = fields
+    inlines = [ModerationActionInline]
+    actions = ["dismiss", "warn", "suspend", "reinstate"]
+
+    def get_queryset(self, request: HttpRequest):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                queue=Case(
+                    When(status=Report.Status.OPEN, then=Value(0)),
+                    default=Value(1),
+                    output_field=IntegerField(),
+                )
+            )
+        )
+
+    def get_ordering(self, request: HttpRequest):
+        return ("queue", "created_at")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        # Reports come from members; admins act on them.
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    @admin.display(boolean=True, description="can log in")
+    def reported_is_active(self, report: Report) -> bool:
+        return report.reported.user.is_active
+
+    @admin.display(description="concerns")
+    def concerns(self, report: Report) -> str:
+        if report.intro_id:
+            url = reverse(
+                "admin:introductions_introduction_change", args=[report.intro_id]
+            )
+            return format_html('<a href="{}">intro #{}</a>', url, report.intro_id)
+        url = reverse("member_detail", args=[report.reported_id])
+        return format_html('<a href="{}">profile</a>', url)
+
+    def _skipped(self, request: HttpRequest, skipped: int) -> None:
+        if skipped:
+            self.message_user(
+                request,
+                f"{skipped} report(s) had been handled already and were left as is.",
+                messages.WARNING,
+            )
+
+    @admin.action(description="Dismiss the selected reports", permissions=["change"])
+    def dismiss(self, request: HttpRequest, queryset) -> None:
+        done = skipped = 0
+        for report in queryset.select_related("reported"):
+            try:
+                moderation.report_dismiss(report=report, admin=request.user)
+            except moderation.ReportAlreadyHandled:
+                skipped += 1
+            else:
+                done += 1
+        self.message_user(request, f"Dismissed {done} report(s).")
+        self._skipped(request, skipped)
+
+    def _act_on_members(self, request, queryset, service, verb: str) -> None:
+        # One decision per member, however many of their reports were selected:
+        # two reports must not mean two warning emails.
+        done = 0
+        open_reports = queryset.filter(status=Report.Status.OPEN).select_related(
+            "reported__user"
+        )
+        skipped = queryset.count() - len(open_reports)
+        for member, reports in _by_member(open_reports).items():
+            try:
+                service(member=member, admin=request.user, reports=reports)
+            except moderation.ReportAlreadyHandled:
+                skipped += len(reports)
+            else:
+                done += 1
+        self.message_user(request, f"{verb} {done} member(s).")
+        self._skipped(request, skipped)
+
+    @admin.action(
+        description="Warn the reported members (email)", permissions=["change"]
+    )
+    def warn(self, request: HttpRequest, queryset) -> None:
+        self._act_on_members(request, queryset, moderation.member_warn, "Warned")
+
+    @admin.action(description="Suspend the reported members", permissions=["change"])
+    def suspend(self, request: HttpRequest, queryset) -> None:
+        self._act_on_members(request, queryset, moderation.member_suspend, "Suspended")
+
+    @admin.action(description="Reinstate the reported members", permissions=["change"])
+    def reinstate(self, request: HttpRequest, queryset) -> None:
+        done = 0
+        seen = set()
+        for report in queryset.select_related("reported__user"):
+            member = report.reported
+            if member.pk in seen or member.user.is_active:
+                continue
+            seen.add(member.pk)
+            moderation.member_reinstate(
+                member=member, admin=request.user, report=report
+            )
+            done += 1
+        self.message_user(request, f"Reinstated {done} member(s).")
+
+
+@admin.register(ModerationAction)
+class ModerationActionAdmin(admin.ModelAdmin):
+    """The log of what admins did: readable by admins, writable by nobody."""
+
+    list_display = ("created_at", "action", "member", "admin", "report", "note")
+    list_filter = ("action",)
+    list_select_related = ("member", "admin", "report")
+    search_fields = ("member__display_name", "admin__email", "note")
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False

@@ -25,3 +25,14 @@ urlpatterns = [
     path("<int:pk>/accept/", views.intro_accept, name="intro_accept"),
     path("<int:pk>/decline/", views.intro_decline, name="intro_decline"),
 ]
+
+urlpatterns += [
+    path("members/<int:pk>/block/", views.member_block, name="member_block"),
+    path("members/<int:pk>/unblock/", views.member_unblock, name="member_unblock"),
+    path("members/<int:pk>/report/", views.member_report, name="member_report"),
+    path(
+        "members/<int:pk>/report/thanks/",
+        views.member_report_done,
+        name="member_report_done",
+    ),
+]

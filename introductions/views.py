@@ -4,19 +4,23 @@ A GET never changes anything (mail scanners open links): it shows a one-click
 confirmation whose form POSTs. Every bad link gets a page saying what happened.
 """
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from profiles.models import Profile
+from profiles.models import Block, Profile
+from profiles.ratelimits import member_rate_limit
 
-from . import services, tokens
+from . import moderation, services, tokens
 from .forms import IntroRequestForm
-from .models import Feedback, Introduction
+from .models import Feedback, Introduction, Report
 from .selectors import dashboard_intros
 
 PROBLEMS = {
@@ -287,3 +291,143 @@ def intro_request(request: HttpRequest, pk: int) -> HttpResponse:
         {"form": form, "other": other, "error": error},
         status=409 if error else 200,
     )
+
+
+# --- Blocking and reporting (logged in) ------------------------------------------
+
+
+class ReportForm(forms.Form):
+    reason = forms.ChoiceField(
+        label="What is the problem?",
+        choices=Report.Reason.choices,
+        widget=forms.RadioSelect,
+    )
+    details = forms.CharField(
+        label="Anything we should know (optional)",
+        required=False,
+        max_length=Report.DETAILS_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Only our admins read this. We never tell the member who "
+        "reported them.",
+    )
+    intro = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+def _get_member_to_act_on(request: HttpRequest, pk: int) -> tuple[Profile, Profile]:
+    """The signed-in member and the active member they act on; 404 otherwise."""
+    viewer = getattr(request.user, "profile", None)
+    if viewer is None:
+        raise Http404("No profile")
+    other = get_object_or_404(
+        Profile.objects.select_related("user"), pk=pk, user__is_active=True
+    )
+    return viewer, other
+
+
+def _safety_actions(
+    request: HttpRequest, member: Profile, *, blocked: bool, notice: str
+) -> HttpResponse:
+    if request.htmx:
+        return render(
+            request,
+            "introductions/_safety_actions.html",
+            {"member": member, "viewer_blocked": blocked, "notice": notice},
+        )
+    messages.success(request, notice)
+    return redirect(member)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def member_block(request: HttpRequest, pk: int) -> HttpResponse:
+    """Block a member: a confirmation page, whose form POSTs here."""
+    viewer, other = _get_member_to_act_on(request, pk)
+    if viewer.pk == other.pk:
+        return render(
+            request, "introductions/block_self.html", {"member": other}, status=400
+        )
+    if request.method == "GET":
+        already = Block.objects.filter(blocker=viewer, blocked=other).exists()
+        return render(
+            request,
+            "introductions/block_confirm.html",
+            {"member": other, "viewer_blocked": already},
+        )
+    moderation.block_member(blocker=viewer, blocked=other)
+    return _safety_actions(
+        request,
+        other,
+        blocked=True,
+        notice=f"You blocked {other.name}. We will not introduce you to each other.",
+    )
+
+
+@login_required
+@require_POST
+def member_unblock(request: HttpRequest, pk: int) -> HttpResponse:
+    viewer = getattr(request.user, "profile", None)
+    if viewer is None:
+        raise Http404("No profile")
+    # A member can always lift their own block, even on someone since suspended.
+    other = get_object_or_404(Profile.objects.select_related("user"), pk=pk)
+    moderation.unblock_member(blocker=viewer, blocked=other)
+    if not other.user.is_active and not request.htmx:
+        messages.success(request, "Block removed.")
+        return redirect("dashboard")
+    return _safety_actions(
+        request, other, blocked=False, notice=f"You unblocked {other.name}."
+    )
+
+
+def _intro_between(viewer: Profile, other: Profile, pk: int | None):
+    if pk is None:
+        return None
+    return (
+        Introduction.objects.filter(pk=pk)
+        .filter(Q(member_a=viewer, member_b=other) | Q(member_a=other, member_b=viewer))
+        .first()
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@member_rate_limit("report")
+def member_report(request: HttpRequest, pk: int) -> HttpResponse:
+    """Report a member to the admins, from their page or from an introduction."""
+    viewer, other = _get_member_to_act_on(request, pk)
+    if viewer.pk == other.pk:
+        return render(
+            request, "introductions/report_self.html", {"member": other}, status=400
+        )
+    initial = {"intro": request.GET.get("intro")}
+    form = ReportForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        moderation.report_member(
+            reporter=viewer,
+            reported=other,
+            reason=form.cleaned_data["reason"],
+            details=form.cleaned_data["details"],
+            # An intro id that is not theirs is ignored, never an error to probe.
+            intro=_intro_between(viewer, other, form.cleaned_data["intro"]),
+        )
+        if request.htmx:
+            return render(
+                request, "introductions/report_done.html#thanks", {"member": other}
+            )
+        return redirect(reverse("member_report_done", args=[other.pk]))
+    template = "introductions/report_form.html"
+    if request.htmx:
+        template += "#report-form"
+    return render(
+        request,
+        template,
+        {"form": form, "member": other},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_GET
+def member_report_done(request: HttpRequest, pk: int) -> HttpResponse:
+    _, other = _get_member_to_act_on(request, pk)
+    return render(request, "introductions/report_done.html", {"member": other})

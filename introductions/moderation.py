@@ -1,0 +1,314 @@
+"""Trust and safety: members block and report; admins dismiss, warn, suspend, reinstate.
+
+A block or a suspension withdraws the open introductions it concerns through the
+ordinary withdraw transition, which cancels unsent emails and tells nobody why: the
+other side must not be able to tell a block from a pause. Every admin decision is
+written to the append-only ModerationAction log in the same transaction.
+"""
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.db import transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from profiles.models import Block, Profile
+
+from . import emails, services
+from .models import Introduction, ModerationAction, OutboxEmail, Report
+
+
+class ModerationError(Exception):
+    """The member may not do this; the message is safe to show them."""
+
+
+class ReportAlreadyHandled(Exception):
+    """Every report given was handled already, perhaps by another admin."""
+
+
+def _now(now: datetime | None) -> datetime:
+    return now or timezone.now()
+
+
+def _withdraw_open(intros: Q, now: datetime) -> list[Introduction]:
+    withdrawn = []
+    open_intros = Introduction.objects.filter(
+        intros, state__in=Introduction.OPEN_STATES
+    ).order_by("pk")
+    for intro in open_intros:
+        try:
+            withdrawn.append(services.intro_withdraw(intro=intro, now=now))
+        except services.IntroTransitionError:
+            # Answered or closed in the meantime: nothing left to withdraw.
+            continue
+    return withdrawn
+
+
+def _pair(one: Profile, other: Profile) -> Q:
+    return Q(member_a=one, member_b=other) | Q(member_a=other, member_b=one)
+
+
+# --- Members ------------------------------------------------------------------
+
+
+@transaction.atomic
+def block_member(
+    *, blocker: Profile, blocked: Profile, now: datetime | None = None
+) -> Block:
+    """No more introductions between the two, either way; open ones are withdrawn.
+
+    Blocking twice is harmless. The blocked member is told nothing.
+    """
+    now = _now(now)
+    if blocker.pk == blocked.pk:
+        raise ModerationError("You cannot block yourself.")
+    block, _ = Block.objects.get_or_create(
+        blocker=blocker, blocked=blocked, defaults={"created_at": now}
+    )
+    _withdraw_open(_pair(blocker, blocked), now)
+    return block
+
+
+@transaction.atomic
+def unblock_member(*, blocker: Profile, blocked: Profile) -> bool:
+    """Lift a block; True when there was one. Withdrawn intros stay withdrawn."""
+    deleted, _ = Block.objects.filter(blocker=blocker, blocked=blocked).delete()
+    return bool(deleted)
+
+
+@transaction.atomic
+def report_member(
+    *,
+    reporter: Profile,
+    reported: Profile,
+    reason: str,
+    details: str = "",
+    intro: Introduction | None = None,
+    now: datetime | None = None,
+) -> Report:
+    """Put a member's concern about another in the admin queue."""
+    if reporter.pk == reported.pk:
+        raise ModerationError("You cannot report yourself.")
+    if reason not in Report.Reason.values:
+        raise ValueError(f"Unknown report reason {reason!r}")
+    details = details.strip()
+    if len(details) > Report.DETAILS_MAX_LENGTH:
+        raise ValueError(f"Details are at most {Report.DETAILS_MAX_LENGTH} characters")
+    if intro is not None and {intro.member_a_id, intro.member_b_id} != {
+        reporter.pk,
+        reported.pk,
+    }:
+        raise ModerationError("That introduction is not between the two of you.")
+    return Report.objects.create(
+        reporter=reporter,
+        reported=reported,
+        intro=intro,
+        reason=reason,
+        details=details,
+        created_at=_now(now),
+    )
+
+
+# --- Admins -------------------------------------------------------------------
+
+
+def _take_open(reports: Sequence[Report]) -> list[Report]:
+    """Lock the given reports and keep the open ones.
+
+    Raises ReportAlreadyHandled when reports were given but none is open, so that
+    two admins clicking at once warn a member once, not twice.
+    """
+    if not reports:
+        return []
+    taken = list(
+        Report.objects.select_for_update()
+        .filter(pk__in=[r.pk for r in reports], status=Report.Status.OPEN)
+        .order_by("pk")
+    )
+    if not taken:
+        raise ReportAlreadyHandled("These reports were handled already.")
+    return taken
+
+
+def _close(
+    reports: Sequence[Report], *, status: str, admin: AbstractBaseUser, now: datetime
+) -> None:
+    Report.objects.filter(pk__in=[r.pk for r in reports]).update(
+        status=status, handled_by=admin, handled_at=now
+    )
+    for report in reports:
+        report.status, report.handled_by, report.handled_at = status, admin, now
+
+
+def _log(
+    *,
+    action: str,
+    admin: AbstractBaseUser,
+    member: Profile,
+    reports: Sequence[Report],
+    note: str,
+    now: datetime,
+) -> ModerationAction:
+    # One row per decision; it names the first report, the others carry the same
+    # handled_by and handled_at.
+    return ModerationAction.objects.create(
+        action=action,
+        admin=admin,
+        member=member,
+        report=reports[0] if reports else None,
+        note=note,
+        created_at=now,
+    )
+
+
+def _check_reports_about(member: Profile, reports: Sequence[Report]) -> None:
+    if any(r.reported_id != member.pk for r in reports):
+        raise ValueError(f"Not every report is about member {member.pk}")
+
+
+@transaction.atomic
+def report_dismiss(
+    *,
+    report: Report,
+    admin: AbstractBaseUser,
+    note: str = "",
+    now: datetime | None = None,
+) -> ModerationAction:
+    """Close a report without acting on the member, who is told nothing."""
+    now = _now(now)
+    (report,) = _take_open([report])
+    _close([report], status=Report.Status.DISMISSED, admin=admin, now=now)
+    return _log(
+        action=ModerationAction.Action.DISMISS,
+        admin=admin,
+        member=report.reported,
+        reports=[report],
+        note=note,
+        now=now,
+    )
+
+
+@transaction.atomic
+def member_warn(
+    *,
+    member: Profile,
+    admin: AbstractBaseUser,
+    reports: Sequence[Report] = (),
+    note: str = "",
+    now: datetime | None = None,
+) -> ModerationAction:
+    """Email the member a firm, kind warning (never saying who reported them)."""
+    now = _now(now)
+    _check_reports_about(member, reports)
+    reports = _take_open(reports)
+    _close(reports, status=Report.Status.ACTIONED, admin=admin, now=now)
+    _enqueue_warning(member=member, reports=reports, now=now)
+    return _log(
+        action=ModerationAction.Action.WARN,
+        admin=admin,
+        member=member,
+        reports=reports,
+        note=note,
+        now=now,
+    )
+
+
+@transaction.atomic
+def member_suspend(
+    *,
+    member: Profile,
+    admin: AbstractBaseUser,
+    reports: Sequence[Report] = (),
+    note: str = "",
+    now: datetime | None = None,
+) -> ModerationAction:
+    """Log the member out for good, hide them, and withdraw their open intros.
+
+    An inactive user cannot log in (allauth and Django's backends refuse them, and
+    an existing session stops working at the next request); the directory, profile
+    pages and the matching engine only consider active users.
+    """
+    now = _now(now)
+    _check_reports_about(member, reports)
+    reports = _take_open(reports)
+    type(member.user).objects.filter(pk=member.user_id).update(is_active=False)
+    member.user.is_active = False
+    _withdraw_open(Q(member_a=member) | Q(member_b=member), now)
+    # Whatever was still queued for them (a follow-up, a warning) is moot now.
+    OutboxEmail.objects.filter(
+        recipient=member, status=OutboxEmail.Status.PENDING
+    ).update(status=OutboxEmail.Status.CANCELLED)
+    _close(reports, status=Report.Status.ACTIONED, admin=admin, now=now)
+    return _log(
+        action=ModerationAction.Action.SUSPEND,
+        admin=admin,
+        member=member,
+        reports=reports,
+        note=note,
+        now=now,
+    )
+
+
+@transaction.atomic
+def member_reinstate(
+    *,
+    member: Profile,
+    admin: AbstractBaseUser,
+    report: Report | None = None,
+    note: str = "",
+    now: datetime | None = None,
+) -> ModerationAction:
+    """Let a suspended member log in again; withdrawn intros stay withdrawn."""
+    now = _now(now)
+    type(member.user).objects.filter(pk=member.user_id).update(is_active=True)
+    member.user.is_active = True
+    return _log(
+        action=ModerationAction.Action.REINSTATE,
+        admin=admin,
+        member=member,
+        reports=[report] if report else [],
+        note=note,
+        now=now,
+    )
+
+
+# --- The warning email ----------------------------------------------------------
+
+
+def _enqueue_warning(
+    *, member: Profile, reports: Sequence[Report], now: datetime
+) -> OutboxEmail:
+    """Write the warning to the outbox; it is sent after commit like any email.
+
+    Not through outbox_enqueue: that one sends each (intro, recipient, kind) once,
+    and a member may, regrettably, deserve a second warning.
+    """
+    from .tasks import send_outbox_email
+
+    context = {
+        "reader": member,
+        "reasons": sorted({r.get_reason_display() for r in reports}),
+        "pause_url": emails.pause_url(member),
+        "dashboard_url": emails.absolute(reverse("dashboard")),
+        "site_url": settings.SITE_URL,
+    }
+    email = OutboxEmail.objects.create(
+        recipient=member,
+        intro=None,
+        kind=OutboxEmail.Kind.WARNING,
+        to_email=member.user.email,
+        subject=(
+            f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}A note about how you use Grapevyne"
+        ),
+        text_body=render_to_string("emails/moderation_warning.txt", context),
+        html_body=render_to_string("emails/moderation_warning.html", context),
+        headers=emails.list_headers(member),
+        created_at=now,
+    )
+    transaction.on_commit(lambda: send_outbox_email.delay(email.pk), robust=True)
+    return email
