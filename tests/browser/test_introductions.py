@@ -1,0 +1,332 @@
+"""Two members answer an introduction from their email, and one says no from the
+dashboard; bad links get a friendly page."""
+
+import email
+import re
+from datetime import time
+from email.message import Message
+from pathlib import Path
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import Page, expect
+
+from introductions import services
+from introductions.models import Introduction, OutboxEmail
+from profiles.factories import TEST_PASSWORD, ProfileFactory
+from profiles.models import CallWindow, Profile, Specialty
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+]
+
+MAIL_SEPARATOR = b"\n" + b"-" * 79 + b"\n"
+EXPLANATION = {
+    "shared_interests": ["Medical journalism"],
+    "shared_sensitive_interests": [],
+    "goals": [],
+    "cross_specialty": True,
+}
+
+
+@pytest.fixture
+def mail_dir(settings, live_server, tmp_path) -> Path:
+    """Mail goes into a folder this test reads, with links to this live server.
+
+    The live server thread reads the same settings object, so it sees this too.
+    """
+    folder = tmp_path / "mail"
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "grapevyne.mail.ConsoleAndFileBackend",
+            "OPTIONS": {"file_path": str(folder)},
+        }
+    }
+    settings.SITE_URL = live_server.url
+    return folder
+
+
+def _send_pending_mail() -> int:
+    """Send what the outbox holds, as the worker would.
+
+    There is no Celery worker here: the tasks that `transaction.on_commit` enqueues
+    wait in this test's Redis database, so the test does the worker's job with the
+    same service the task and `offer_proposed_intros --send-now` call.
+    """
+    return sum(
+        services.outbox_send(outbox_id=pk) for pk in services.outbox_ids_pending()
+    )
+
+
+def _mails(folder: Path) -> list[Message]:
+    messages = []
+    for path in sorted(folder.glob("*.log")):
+        for raw in path.read_bytes().split(MAIL_SEPARATOR):
+            if raw.strip():
+                messages.append(email.message_from_bytes(raw.lstrip()))
+    return messages
+
+
+def _mail_to(folder: Path, member: Profile, subject: str) -> Message:
+    found = [
+        m
+        for m in _mails(folder)
+        if m["To"] == member.user.email and subject in m["Subject"]
+    ]
+    assert len(found) == 1, [(m["To"], m["Subject"]) for m in _mails(folder)]
+    return found[0]
+
+
+def _text(message: Message) -> str:
+    for part in message.walk():
+        if part.get_content_type() == "text/plain" and not part.get_filename():
+            return part.get_payload(decode=True).decode()
+    raise AssertionError("no text part")
+
+
+def _link(message: Message, label: str) -> str:
+    links = re.findall(rf"^{label}: (\S+)$", _text(message), flags=re.MULTILINE)
+    assert len(links) == 1, _text(message)
+    return links[0]
+
+
+def _member(name: str, email_address: str, specialty: str, zone: str) -> Profile:
+    member = ProfileFactory(
+        display_name=name,
+        user__email=email_address,
+        specialty=Specialty.objects.get(slug=specialty),
+        city="Chicago" if zone == "America/Chicago" else "New York",
+        time_zone=zone,
+        onboarded_at=timezone.now(),
+    )
+    # Weekday afternoons overlap between the two zones, so there are call slots.
+    CallWindow.objects.bulk_create(
+        [
+            CallWindow(profile=member, weekday=day, start=time(12), end=time(18))
+            for day in range(5)
+        ]
+    )
+    return member
+
+
+def _offer(a: Profile, b: Profile) -> Introduction:
+    """Propose the pair as the matching round does, then offer it as the beat does."""
+    (intro,) = services.introductions_create_proposed(
+        pairs=[
+            services.ProposedPair(
+                member_a_id=a.pk, member_b_id=b.pk, score=0.8, explanation=EXPLANATION
+            )
+        ]
+    )
+    assert services.intros_offer_proposed() == 1
+    return Introduction.objects.get(pk=intro.pk)
+
+
+def _log_in(page: Page, user) -> None:
+    page.goto("/accounts/login/")
+    page.locator("#id_login").fill(user.email)
+    page.locator("#id_password").fill(TEST_PASSWORD)
+    page.get_by_role("button", name="Sign In").click()
+
+
+def _htmx_settled(page: Page) -> None:
+    page.wait_for_function(
+        "() => !document.querySelector("
+        "'.htmx-request, .htmx-swapping, .htmx-settling, .htmx-added')"
+    )
+
+
+def test_both_members_accept_from_their_email_and_are_connected(
+    new_page, live_server, mail_dir, screenshots
+):
+    nadia = _member(
+        "Nadia Haddad", "nadia@example.org", "cardiology", "America/New_York"
+    )
+    omar = _member("Omar Reyes", "omar@example.org", "pediatrics", "America/Chicago")
+    intro = _offer(nadia, omar)
+    assert _send_pending_mail() == 2
+
+    accept = _link(_mail_to(mail_dir, nadia, "meet Omar Reyes"), "Accept")
+    assert accept.startswith(f"{live_server.url}/"), accept
+    page = new_page()
+    page.goto(accept)
+    expect(page.get_by_role("heading", name="Meet Omar Reyes?")).to_be_visible()
+    # Mail scanners open links: the GET alone must leave the offer untouched.
+    intro.refresh_from_db()
+    assert intro.state == Introduction.State.OFFERED
+    assert (intro.a_response, intro.b_response) == ("", "")
+
+    page.get_by_role("button", name="Yes, introduce us").click()
+    expect(page.get_by_role("heading", name="Thank you")).to_be_visible()
+    expect(page.locator("main")).to_contain_text(
+        "We will email you as soon as Omar Reyes answers"
+    )
+    intro.refresh_from_db()
+    assert intro.state == Introduction.State.ACCEPTED_ONE
+    assert intro.response_of(nadia) == Introduction.Response.ACCEPTED
+
+    accept = _link(_mail_to(mail_dir, omar, "meet Nadia Haddad"), "Accept")
+    page = new_page()
+    page.goto(accept)
+    page.get_by_role("button", name="Yes, introduce us").click()
+    expect(
+        page.get_by_role("heading", name="You are connected with Nadia Haddad")
+    ).to_be_visible()
+    screenshots.take(page, "intro-connected")
+    intro.refresh_from_db()
+    assert intro.state == Introduction.State.CONNECTED
+    assert len(intro.proposed_slots) == 3
+
+    # The addresses and call times: on the dashboard, after logging in.
+    page.get_by_role("link", name="Go to your dashboard").click()
+    page.locator("#id_login").fill(omar.user.email)
+    page.locator("#id_password").fill(TEST_PASSWORD)
+    page.get_by_role("button", name="Sign In").click()
+    expect(page).to_have_url(re.compile(r"/dashboard/$"))
+    card = page.locator(f"#intro-{intro.pk}")
+    expect(card).to_contain_text("Nadia Haddad")
+    expect(card.get_by_role("link", name=nadia.user.email)).to_have_attribute(
+        "href", f"mailto:{nadia.user.email}"
+    )
+    expect(card).to_contain_text("Suggested 20-minute calls (your time)")
+    expect(card.locator("ul li")).to_have_count(3)
+    screenshots.take(page, "dashboard-intros")
+
+    assert _send_pending_mail() == 2
+    assert not OutboxEmail.objects.exclude(status=OutboxEmail.Status.SENT).exists()
+    for reader, other in ((nadia, omar), (omar, nadia)):
+        connected = _mail_to(mail_dir, reader, "Introduction: ")
+        assert other.user.email in _text(connected)
+        invites = [p for p in connected.walk() if p.get_filename()]
+        assert [p.get_filename() for p in invites] == [
+            f"grapevyne-call-option-{n}.ics" for n in (1, 2, 3)
+        ]
+        for invite in invites:
+            assert invite.get_content_type() == "text/calendar"
+            ics = invite.get_payload(decode=True).decode()
+            assert ics.startswith("BEGIN:VCALENDAR"), ics
+            assert "BEGIN:VEVENT" in ics
+
+
+def test_a_member_declines_from_the_dashboard_and_the_other_is_not_told(
+    new_page, live_server
+):
+    chen = _member("Chen Wei", "chen@example.org", "psychiatry", "America/New_York")
+    dara = _member("Dara Fox", "dara@example.org", "surgery", "America/Chicago")
+    intro = _offer(chen, dara)
+
+    page = new_page()
+    _log_in(page, chen.user)
+    expect(page).to_have_url(re.compile(r"/dashboard/$"))
+    section = page.locator("#dashboard-introductions")
+    card = section.locator(f"#intro-{intro.pk}")
+    expect(section).to_contain_text("Waiting for your answer")
+    expect(card).to_contain_text("Dara Fox")
+    # Survives only if the answer is an in-page swap, not a reload.
+    page.evaluate("window.dashboardNeverReloaded = true")
+    _htmx_settled(page)
+    card.get_by_role("button", name="Not now").click()
+
+    expect(section.get_by_role("status")).to_have_text(
+        "Thank you. Nobody will be told who said no."
+    )
+    expect(section).to_contain_text("Dara Fox: you passed")
+    expect(section).not_to_contain_text("Waiting for your answer")
+    assert page.evaluate("window.dashboardNeverReloaded") is True
+    intro.refresh_from_db()
+    assert intro.state == Introduction.State.DECLINED
+    assert intro.response_of(chen) == Introduction.Response.DECLINED
+
+    other_page = new_page()
+    _log_in(other_page, dara.user)
+    expect(other_page).to_have_url(re.compile(r"/dashboard/$"))
+    other_section = other_page.locator("#dashboard-introductions")
+    other_card = other_section.locator(f"#intro-{intro.pk}")
+    expect(other_section).to_contain_text("Waiting for your answer")
+    expect(other_card).to_contain_text("Chen Wei")
+    expect(other_card.get_by_role("button", name="Accept")).to_be_visible()
+    expect(other_section).not_to_contain_text("passed")
+    expect(other_section).not_to_contain_text("did not happen")
+
+
+def test_declining_from_the_email_keeps_a_private_reason(new_page, mail_dir):
+    chen = _member("Chen Wei", "chen@example.org", "psychiatry", "America/New_York")
+    dara = _member("Dara Fox", "dara@example.org", "surgery", "America/Chicago")
+    intro = _offer(chen, dara)
+    _send_pending_mail()
+
+    page = new_page()
+    page.goto(_link(_mail_to(mail_dir, dara, "meet Chen Wei"), "Not now"))
+    expect(page.get_by_role("heading", name="Not now?")).to_be_visible()
+    intro.refresh_from_db()
+    assert intro.state == Introduction.State.OFFERED
+    page.get_by_label("If you like, tell us why").select_option(label="Not my field")
+    page.get_by_role("button", name="Not now").click()
+
+    expect(page.locator("main")).to_contain_text("Nobody will be told who said no.")
+    intro.refresh_from_db()
+    assert intro.state == Introduction.State.DECLINED
+    side = intro.side_of(dara)
+    assert getattr(intro, f"{side}_decline_reason") == "not_my_field"
+
+
+def _only_the_status_was_logged(browser_errors, url: str, status: int) -> None:
+    """Chromium logs a document's own 4xx status as a console error; allow that
+    one line (the friendly page's status is deliberate) and nothing else."""
+    reason = {400: "Bad Request", 409: "Conflict"}[status]
+    assert browser_errors.messages == [
+        "Failed to load resource: the server responded with a status of "
+        f"{status} ({reason}) ({url})"
+    ]
+    browser_errors.messages.clear()
+
+
+def _tampered(link: str) -> str:
+    """The same link with one character of its signature changed."""
+    head, last = link.rstrip("/")[:-1], link.rstrip("/")[-1]
+    return f"{head}{'B' if last == 'A' else 'A'}/"
+
+
+def test_a_forged_link_shows_a_friendly_page_and_changes_nothing(
+    new_page, mail_dir, browser_errors
+):
+    chen = _member("Chen Wei", "chen@example.org", "psychiatry", "America/New_York")
+    dara = _member("Dara Fox", "dara@example.org", "surgery", "America/Chicago")
+    intro = _offer(chen, dara)
+    _send_pending_mail()
+    accept = _link(_mail_to(mail_dir, chen, "meet Dara Fox"), "Accept")
+
+    page = new_page()
+    forged = _tampered(accept)
+    response = page.goto(forged)
+
+    assert response.status == 400
+    expect(page.get_by_role("heading", name="This link does not work")).to_be_visible()
+    expect(page.locator("[data-problem]")).to_have_attribute("data-problem", "forged")
+    expect(page.get_by_role("link", name="Go to your dashboard")).to_be_visible()
+    intro.refresh_from_db()
+    assert intro.state == Introduction.State.OFFERED
+    _only_the_status_was_logged(browser_errors, forged, 400)
+
+
+def test_a_reused_link_says_the_member_already_answered(
+    new_page, mail_dir, browser_errors
+):
+    chen = _member("Chen Wei", "chen@example.org", "psychiatry", "America/New_York")
+    dara = _member("Dara Fox", "dara@example.org", "surgery", "America/Chicago")
+    intro = _offer(chen, dara)
+    _send_pending_mail()
+    accept = _link(_mail_to(mail_dir, chen, "meet Dara Fox"), "Accept")
+    page = new_page()
+    page.goto(accept)
+    page.get_by_role("button", name="Yes, introduce us").click()
+    expect(page.get_by_role("heading", name="Thank you")).to_be_visible()
+
+    response = page.goto(accept)
+
+    assert response.status == 409
+    expect(page.get_by_role("heading", name="You already answered")).to_be_visible()
+    intro.refresh_from_db()
+    assert intro.state == Introduction.State.ACCEPTED_ONE
+    _only_the_status_was_logged(browser_errors, accept, 409)
