@@ -4,25 +4,38 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('profiles', '0002_seed_taxonomy'),
+        ("profiles", "0002_seed_taxonomy"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='profile',
-            name='listed_in_directory',
-            field=models.BooleanField(default=True, help_text='Introductions still find you when you are not listed.', verbose_name='show me in the member directory'),
+            model_name="profile",
+            name="listed_in_directory",
+            field=models.BooleanField(
+                default=True,
+                help_text="Introductions still find you when you are not listed.",
+                verbose_name="show me in the member directory",
+            ),
         ),
         migrations.AddField(
-            model_name='profile',
-            name='profile_visibility',
-            field=models.CharField(choices=[('members', 'All verified members'), ('connections', 'Only members I am connected with')], default='members', max_length=12, verbose_name='who can see my profile'),
+            model_name="profile",
+            name="profile_visibility",
+            field=models.CharField(
+                choices=[
+                    ("members", "All verified members"),
+                    ("connections", "Only members I am connected with"),
+                ],
+                default="members",
+                max_length=12,
+                verbose_name="who can see my profile",
+            ),
         ),
         migrations.AddField(
-            model_name='profile',
-            name='show_city',
-            field=models.BooleanField(default=True, verbose_name='show my city on my profile'),
+            model_name="profile",
+            name="show_city",
+            field=models.BooleanField(
+                default=True, verbose_name="show my city on my profile"
+            ),
         ),
     ]
