@@ -338,3 +338,44 @@ def test_a_round_marks_only_paired_members_as_just_introduced(make_member):
         member.refresh_from_db()
         assert (member.last_intro_at == round_.started_at) is (member.pk in paired_ids)
         assert (member.last_intro_at is None) is (member.pk not in paired_ids)
+
+
+def test_candidates_kept_by_the_scoring_process_equal_the_stored_rows(
+    make_member, goal_kind, settings
+):
+    kind = goal_kind("Research collaboration")
+    tags = ["Medical journalism", "AI in medicine", "Global health", "Opera", "Chess"]
+    for i in range(9):
+        make_member(tags[i % 3 : i % 3 + 3], seeks=[kind] if i % 2 else [])
+    settings.MATCHING_K = 3
+    settings.MATCHING_BLOCK_SIZE = 4
+    round_ = services.round_create(trigger=Round.Trigger.COMMAND, dry_run=True)
+    services.round_prepare(round_id=round_.pk)
+    for block in services.round_blocks_pending(round_id=round_.pk):
+        services.round_score_block(round_id=round_.pk, block=block)
+    round_.refresh_from_db()
+    snapshot = services.round_snapshot(round_.pk)
+    assert len(services._block_cache) == 3
+
+    kept = services.round_candidates(round_, snapshot)
+    assert services._block_cache == {}, "used once, then memory is given back"
+    stored = services.round_candidates(round_, snapshot)
+
+    assert np.array_equal(kept[0], stored[0])
+    assert np.array_equal(kept[1], stored[1])
+    assert (kept[0] >= 0).sum() == 9 * 3
+
+
+def test_a_block_rescored_elsewhere_is_read_from_the_table(make_member, settings):
+    for _ in range(5):
+        make_member()
+    settings.MATCHING_BLOCK_SIZE = 2
+    round_ = services.round_create(trigger=Round.Trigger.COMMAND, dry_run=True)
+    services.round_prepare(round_id=round_.pk)
+    for block in services.round_blocks_pending(round_id=round_.pk):
+        services.round_score_block(round_id=round_.pk, block=block)
+    # Another worker scored block 1: this process's copy of it is gone.
+    del services._block_cache[round_.pk, 1]
+    round_.refresh_from_db()
+    cand, _ = services.round_candidates(round_, services.round_snapshot(round_.pk))
+    assert (cand >= 0).sum() == 5 * 4
