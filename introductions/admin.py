@@ -160,21 +160,13 @@ class ReportAdmin(admin.ModelAdmin):
     inlines = [ModerationActionInline]
     actions = ["dismiss", "warn", "suspend", "reinstate"]
 
-    def get_queryset(self, request: HttpRequest):
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(
-                queue=Case(
-                    When(status=Report.Status.OPEN, then=Value(0)),
-                    default=Value(1),
-                    output_field=IntegerField(),
-                )
-            )
-        )
-
     def get_ordering(self, request: HttpRequest):
-        return ("queue", "created_at")
+        open_first = Case(
+            When(status=Report.Status.OPEN, then=Value(0)),
+            default=Value(1),
+            output_field=IntegerField(),
+        )
+        return (open_first.asc(), "created_at")
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         # Reports come from members; admins act on them.
