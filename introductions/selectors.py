@@ -17,7 +17,7 @@ class IntroCard:
     """One intro as one member sees it: never who declined, never too early."""
 
     intro: Introduction
-    other: Profile
+    other: Profile | None  # None: a former member, who deleted their account
     status: str
     can_answer: bool = False
     slots: list[dict] = field(default_factory=list)
@@ -64,29 +64,42 @@ def dashboard_intros(*, member: Profile, now: datetime | None = None) -> dict:
         "connected": [],
         "past": [],
     }
-    State, Response = Introduction.State, Introduction.Response
     for intro in _member_intros(member):
         other = intro.other_member(member)
-        mine = intro.response_of(member)
-        before_deadline = intro.expires_at is not None and now < intro.expires_at
-        looks_open = intro.state in (State.OFFERED, State.ACCEPTED_ONE) or (
-            intro.state == State.DECLINED
-            and before_deadline
-            and mine != Response.DECLINED
-        )
-        if intro.state == State.CONNECTED:
+        status = intro_status_for(intro=intro, member=member, now=now)
+        if status == "connected":
             card = IntroCard(intro, other, "connected", slots=_slots(intro, member))
             sections["connected"].append(card)
-        elif looks_open and intro.can_answer(member, now):
+        elif status == "offered":
             sections["offered"].append(IntroCard(intro, other, "offered", True))
-        elif looks_open and mine == Response.ACCEPTED:
+        elif status == "waiting":
             sections["waiting"].append(IntroCard(intro, other, "waiting"))
         elif len(sections["past"]) < PAST_SHOWN:
-            if mine == Response.DECLINED:
-                status = "you passed"
-            elif intro.state == State.WITHDRAWN:
-                status = "withdrawn"
-            else:
-                status = "did not happen this time"
             sections["past"].append(IntroCard(intro, other, status))
     return sections
+
+
+def intro_status_for(*, intro: Introduction, member: Profile, now: datetime) -> str:
+    """The intro as this member may know it: "offered", "waiting", "connected", or
+    a past status ("you passed", "withdrawn", "did not happen this time").
+
+    Never tells who declined: the other side's decline looks like an open offer
+    until the deadline, then like an expired one.
+    """
+    State, Response = Introduction.State, Introduction.Response
+    mine = intro.response_of(member)
+    before_deadline = intro.expires_at is not None and now < intro.expires_at
+    looks_open = intro.state in (State.OFFERED, State.ACCEPTED_ONE) or (
+        intro.state == State.DECLINED and before_deadline and mine != Response.DECLINED
+    )
+    if intro.state == State.CONNECTED:
+        return "connected"
+    if looks_open and intro.can_answer(member, now):
+        return "offered"
+    if looks_open and mine == Response.ACCEPTED:
+        return "waiting"
+    if mine == Response.DECLINED:
+        return "you passed"
+    if intro.state == State.WITHDRAWN:
+        return "withdrawn"
+    return "did not happen this time"

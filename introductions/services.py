@@ -152,6 +152,11 @@ def _locked(intro_id: int) -> Introduction:
     )
 
 
+def _present(intro: Introduction) -> list[Profile]:
+    """The members still here: a deleted member leaves NULL on their side."""
+    return [m for m in intro.members() if m is not None]
+
+
 def _side(intro: Introduction, member: Profile) -> str:
     try:
         return intro.side_of(member)
@@ -335,7 +340,7 @@ def intro_expire(*, intro: Introduction, now: datetime | None = None) -> Introdu
     if not updated:
         raise IntroTransitionError(f"Intro {intro.pk} is not an overdue offer")
     intro = _locked(intro.pk)
-    for member in intro.members():
+    for member in _present(intro):
         outbox_enqueue(
             intro=intro, recipient=member, kind=OutboxEmail.Kind.CLOSED, now=now
         )
@@ -375,7 +380,7 @@ def intro_close_declined(
     if not updated:
         raise IntroTransitionError(f"Intro {intro.pk} has no notice due")
     intro = _locked(intro.pk)
-    for member in intro.members():
+    for member in _present(intro):
         if intro.response_of(member) != Introduction.Response.DECLINED:
             outbox_enqueue(
                 intro=intro, recipient=member, kind=OutboxEmail.Kind.CLOSED, now=now
@@ -402,6 +407,8 @@ def intro_remind(*, intro: Introduction, now: datetime | None = None) -> Introdu
         raise IntroTransitionError(f"Intro {intro.pk} has no reminder due")
     intro = _locked(intro.pk)
     today = now.date()
+    if None in intro.members():
+        return intro  # nobody left to meet: a nudge would only say so
     for member in intro.members():
         # A declined intro is not worth a nudge; skipping it reveals nothing, since
         # nobody knows a reminder was due.
@@ -431,6 +438,8 @@ def intro_follow_up(
     if not updated:
         raise IntroTransitionError(f"Intro {intro.pk} has no follow-up due")
     intro = _locked(intro.pk)
+    if None in intro.members():
+        return intro  # "did you meet a former member?" would tell them they left
     for member in intro.members():
         outbox_enqueue(
             intro=intro, recipient=member, kind=OutboxEmail.Kind.FOLLOW_UP, now=now
@@ -504,7 +513,8 @@ def intros_offer_proposed(*, now: datetime | None = None, limit: int = 1000) -> 
             | Q(blocker_id=intro.member_b_id, blocked_id=intro.member_a_id)
         ).exists()
         try:
-            if blocked or any(m.is_paused(today) for m in intro.members()):
+            gone = None in intro.members()
+            if gone or blocked or any(m.is_paused(today) for m in intro.members()):
                 intro_withdraw(intro=intro, now=now)
             else:
                 intro_offer(intro=intro, now=now)

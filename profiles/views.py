@@ -1,16 +1,22 @@
+import json
+
+from django import forms
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import selectors, services
+from . import privacy, selectors, services
 from .forms import (
     AboutForm,
     CallWindowFormSet,
@@ -500,3 +506,63 @@ def interest_detail(request: HttpRequest, slug: str) -> HttpResponse:
             request, "profiles/member_missing.html", {"what": "interest"}, status=404
         )
     return redirect(f"{reverse('directory')}?interest={interest.slug}")
+
+
+# Data rights: download everything we hold, or delete the account.
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@member_rate_limit("profile_edit")
+def data_export(request: HttpRequest) -> HttpResponse:
+    """Everything Grapevyne holds about the member, as a JSON file download."""
+    data = privacy.member_export(profile=_profile(request))
+    filename = f"grapevyne-export-{timezone.localdate():%Y-%m-%d}.json"
+    return HttpResponse(
+        json.dumps(data, cls=DjangoJSONEncoder, indent=2, ensure_ascii=False),
+        content_type="application/json; charset=utf-8",
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+class AccountDeleteForm(forms.Form):
+    password = forms.CharField(
+        label="Your password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, user, *args, **kwargs) -> None:
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError("That is not your password.")
+        return password
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@member_rate_limit("profile_edit")
+def account_delete(request: HttpRequest) -> HttpResponse:
+    form = AccountDeleteForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        privacy.member_delete(user=request.user)
+        logout(request)
+        return redirect("account_deleted")
+    return render(
+        request,
+        "profiles/account_delete.html",
+        {"form": form},
+        status=422 if form.errors else 200,
+    )
+
+
+@require_GET
+def account_deleted(request: HttpRequest) -> HttpResponse:
+    return render(request, "profiles/account_deleted.html")

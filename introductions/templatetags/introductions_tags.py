@@ -1,5 +1,8 @@
 from django import template
 
+from profiles.models import Profile
+from profiles.privacy import FORMER_MEMBER
+
 from ..selectors import dashboard_intros
 
 register = template.Library()
@@ -17,3 +20,9 @@ def dashboard_introductions(context) -> dict:
         "request": request,
         "csrf_token": context.get("csrf_token"),
     }
+
+
+@register.filter
+def member_name(member: Profile | None) -> str:
+    """The other side of an intro by name, or "a former member" once they left."""
+    return member.name if member is not None else FORMER_MEMBER
