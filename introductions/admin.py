@@ -41,6 +41,7 @@ class FeedbackInline(admin.TabularInline):
 
 @admin.register(Introduction)
 class IntroductionAdmin(admin.ModelAdmin):
+    empty_value_display = "a former member"
     list_display = (
         "id",
         "member_a",

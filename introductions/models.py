@@ -115,7 +115,10 @@ class Introduction(models.Model):
         indexes = [models.Index(fields=["member_b", "member_a"])]
 
     def __str__(self) -> str:
-        return f"Intro #{self.pk}: {self.member_a} & {self.member_b} ({self.state})"
+        # A deleted member leaves NULL: say so rather than "None".
+        a = self.member_a or "a former member"
+        b = self.member_b or "a former member"
+        return f"Intro #{self.pk}: {a} & {b} ({self.state})"
 
     def side_of(self, member: Profile) -> str:
         """ "a" or "b"; ValueError when the member is not part of this intro."""

@@ -37,7 +37,7 @@ def _member_intros(member: Profile):
     )
 
 
-def _slots(intro: Introduction, member: Profile) -> list[dict]:
+def intro_slots(intro: Introduction, member: Profile) -> list[dict]:
     zone = ZoneInfo(member.time_zone or "UTC")
     minutes = intro.call_minutes or 20
     return [
@@ -68,7 +68,9 @@ def dashboard_intros(*, member: Profile, now: datetime | None = None) -> dict:
         other = intro.other_member(member)
         status = intro_status_for(intro=intro, member=member, now=now)
         if status == "connected":
-            card = IntroCard(intro, other, "connected", slots=_slots(intro, member))
+            card = IntroCard(
+                intro, other, "connected", slots=intro_slots(intro, member)
+            )
             sections["connected"].append(card)
         elif status == "offered":
             sections["offered"].append(IntroCard(intro, other, "offered", True))

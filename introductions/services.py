@@ -676,6 +676,7 @@ def intro_request(
     if (
         blocked
         or declined_before
+        or not other.user.is_active
         or other.is_paused(now.date())
         or pair.filter(state__in=Introduction.OPEN_STATES).exists()
     ):

@@ -15,13 +15,14 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from profiles import selectors as profile_selectors
 from profiles.models import Block, Profile
 from profiles.ratelimits import member_rate_limit
 
 from . import moderation, services, tokens
 from .forms import IntroRequestForm
 from .models import Feedback, Introduction, Report
-from .selectors import dashboard_intros
+from .selectors import dashboard_intros, intro_slots
 
 PROBLEMS = {
     "forged": (
@@ -141,10 +142,19 @@ def link_answer(request: HttpRequest, token: str, action: str) -> HttpResponse:
     except services.IntroTransitionError:
         intro.refresh_from_db()
         return _problem(request, _why_not(intro, member))
+    connected = intro.state == Introduction.State.CONNECTED
     return render(
         request,
         "introductions/link_done.html",
-        {"action": action, "intro": intro, "other": other},
+        {
+            "action": action,
+            "intro": intro,
+            "other": other,
+            # The link's holder is its recipient, who has the same in the email.
+            "other_email": other.user.email if connected and other else "",
+            "slots": intro_slots(intro, member) if connected else [],
+            "member_zone": member.time_zone or "UTC",
+        },
     )
 
 
@@ -224,6 +234,7 @@ def _after_dashboard_action(
                 "sections": dashboard_intros(member=member),
                 "member_zone": member.time_zone,
                 "notice": notice,
+                "reasons": Introduction.DeclineReason.choices,
             },
         )
     messages.info(request, notice)
@@ -264,10 +275,14 @@ def intro_decline(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@member_rate_limit("intro_request")
 def intro_request(request: HttpRequest, pk: int) -> HttpResponse:
     """Ask for an introduction to another member, with a short note."""
     requester = getattr(request.user, "profile", None)
-    other = get_object_or_404(Profile.objects.select_related("user"), pk=pk)
+    # Only a member whose profile the requester may see can be asked for.
+    other = profile_selectors.profile_for_member(viewer=request.user, pk=pk)
+    if other is None:
+        raise Http404("No such member")
     if requester is None or requester.pk == other.pk:
         raise Http404("No introduction to yourself")
     form = IntroRequestForm(request.POST or None)

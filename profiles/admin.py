@@ -7,7 +7,7 @@ from django.db.models import Count
 from django.http import HttpRequest
 from django.shortcuts import render
 
-from . import services
+from . import privacy, services
 from .models import (
     Block,
     CallWindow,
@@ -39,6 +39,15 @@ class UserAdmin(BaseUserAdmin):
     add_fieldsets = [
         (None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]}),
     ]
+
+    # Deleting here must erase a member's data exactly as their own deletion does,
+    # not just follow the database's cascade rules.
+    def delete_model(self, request, obj: User) -> None:
+        privacy.member_delete(user=obj)
+
+    def delete_queryset(self, request, queryset) -> None:
+        for user in queryset:
+            privacy.member_delete(user=user)
 
 
 class MergeForm(forms.Form):

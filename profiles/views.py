@@ -28,7 +28,7 @@ from .forms import (
     PrivacyForm,
     SuggestInterestForm,
 )
-from .models import Interest, MemberGoal, Profile
+from .models import Block, Interest, MemberGoal, Profile
 from .ratelimits import member_rate_limit
 
 ONBOARDING_STEPS = [
@@ -490,6 +490,10 @@ def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
             else None,
             "seeks": [g for g in profile.goal_list if g.direction == "seek"],
             "offers": [g for g in profile.goal_list if g.direction == "offer"],
+            "viewer_blocked": not is_self
+            and Block.objects.filter(
+                blocker__user=request.user, blocked=profile
+            ).exists(),
         },
     )
 

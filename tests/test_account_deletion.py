@@ -367,3 +367,20 @@ def test_a_user_without_a_profile_can_be_deleted(client):
     privacy.member_delete(user=user)
 
     assert not User.objects.filter(email="bare@example.org").exists()
+
+
+@pytest.mark.django_db
+def test_deleting_a_member_in_the_admin_erases_like_the_member_would(admin_client):
+    from allauth.account.models import EmailAddress
+
+    from profiles.factories import ProfileFactory
+    from profiles.models import User
+
+    profile = ProfileFactory()
+    user = profile.user
+    response = admin_client.post(
+        f"/admin/profiles/user/{user.pk}/delete/", {"post": "yes"}
+    )
+    assert response.status_code == 302
+    assert not User.objects.filter(pk=user.pk).exists()
+    assert not EmailAddress.objects.filter(email=user.email).exists()

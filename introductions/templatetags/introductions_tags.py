@@ -3,6 +3,7 @@ from django import template
 from profiles.models import Profile
 from profiles.privacy import FORMER_MEMBER
 
+from ..models import Introduction
 from ..selectors import dashboard_intros
 
 register = template.Library()
@@ -19,6 +20,7 @@ def dashboard_introductions(context) -> dict:
         "member_zone": (member.time_zone if member else "") or "UTC",
         "request": request,
         "csrf_token": context.get("csrf_token"),
+        "reasons": Introduction.DeclineReason.choices,
     }
 
 

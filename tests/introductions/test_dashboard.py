@@ -115,3 +115,26 @@ def test_the_section_queries_stay_bounded_with_many_intros(
         response = client.get(reverse("dashboard"))
 
     assert response.content.decode().count('class="intro"') == 15
+
+
+def test_declining_from_the_dashboard_keeps_a_private_reason(client, offered):
+    client.force_login(offered.member_a.user)
+    page = client.get(reverse("dashboard")).content.decode()
+    assert 'name="reason"' in page
+
+    client.post(
+        reverse("intro_decline", args=[offered.pk]),
+        {"reason": "not_my_field"},
+        headers={"HX-Request": "true"},
+    )
+
+    assert Introduction.objects.get(pk=offered.pk).a_decline_reason == "not_my_field"
+
+
+def test_a_hidden_city_stays_hidden_on_the_offer(client, offered):
+    offered.member_b.city = "Reykjavik"
+    offered.member_b.show_city = False
+    offered.member_b.save()
+    client.force_login(offered.member_a.user)
+
+    assert "Reykjavik" not in client.get(reverse("dashboard")).content.decode()

@@ -223,3 +223,17 @@ def test_the_pause_link_confirms_on_get_and_pauses_on_one_click_post(client, off
 
     assert response.status_code == 200
     assert Profile.objects.get(pk=member.pk).intro_frequency == "paused"
+
+
+def test_the_connected_page_shows_the_other_members_email_and_slots(client, offered):
+    client.post(url("accept", offered, offered.member_a))
+    response = client.post(url("accept", offered, offered.member_b))
+
+    assert offered.member_a.user.email in response.text
+    assert "-minute calls (your time)" in response.text
+
+
+def test_the_waiting_page_never_shows_the_other_members_email(client, offered):
+    response = client.post(url("accept", offered, offered.member_a))
+
+    assert offered.member_b.user.email not in response.text

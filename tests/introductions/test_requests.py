@@ -132,3 +132,37 @@ def test_a_member_page_offers_to_ask_for_an_introduction_but_not_ones_own(client
 
     assert reverse("intro_request", args=[other.pk]).encode() in theirs.content
     assert b"Ask for an introduction" not in mine.content
+
+
+def test_a_suspended_member_cannot_be_asked_for(pair):
+    requester, other = pair
+    other.user.is_active = False
+    other.user.save()
+    with pytest.raises(services.IntroRequestRefused, match="at the moment"):
+        services.intro_request(requester=requester, other=other, note=NOTE)
+
+
+def test_a_member_who_shows_their_profile_to_connections_only_cannot_be_asked(
+    client, pair
+):
+    requester, other = pair
+    other.profile_visibility = "connections"
+    other.save()
+    client.force_login(requester.user)
+    url = reverse("intro_request", args=[other.pk])
+
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"note": NOTE}).status_code == 404
+    assert not Introduction.objects.exists()
+
+
+def test_intro_requests_are_rate_limited_per_hour(client, pair, settings):
+    settings.MEMBER_RATE_LIMITS = {
+        **settings.MEMBER_RATE_LIMITS,
+        "intro_request": "1/h",
+    }
+    requester, other = pair
+    client.force_login(requester.user)
+    url = reverse("intro_request", args=[other.pk])
+    client.post(url, {"note": NOTE})
+    assert client.post(url, {"note": NOTE}).status_code == 429
