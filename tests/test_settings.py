@@ -30,6 +30,8 @@ def _production_env(**overrides: str) -> dict[str, str]:
         "SITE_URL": "https://grapevyne.example",
     }
     env.pop("DJANGO_SETTINGS_MODULE", None)
+    # Set by the browser tests for their own thread; never part of a deployment.
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     env.update(overrides)
     return env
 

@@ -13,10 +13,6 @@ from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
 
 from profiles.taxonomy import load_taxonomy
 
-# Playwright's sync API keeps an asyncio loop running in this thread, which makes
-# Django refuse ORM calls from test code (factories, assertions on rows).
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--headless",
@@ -54,12 +50,19 @@ def _seeded_taxonomy(transactional_db) -> None:
 def browser() -> Browser:
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: apt-get install -y chromium")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
-        )
-        yield browser
-        browser.close()
+    # Playwright's sync API keeps an asyncio loop running in this thread, which makes
+    # Django refuse ORM calls from test code (factories, assertions on rows). Only
+    # while browsers run: other tests keep Django's async-safety check.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+            )
+            yield browser
+            browser.close()
+    finally:
+        del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
 
 
 class BrowserErrors:
