@@ -27,16 +27,26 @@ A seeks mentorship, B offers it: one complementary kind, +0.15. A is a cardiolog
 B an oncologist, A prefers other specialties: +0.10. Score = 0.5380 + 0.15 + 0.10
 = 0.7880.
 
-Method (exact, no Python loop over pairs, memory O(n) per thread): members are
-processed in chunks of rows in parallel (numba ``prange``). For row i, the posting
-lists of i's tags (tag -> members holding it, each entry weighted
-``idf[t] / ||member||``) are scatter-added, times i's own weight for that tag, into a
-dense float32 buffer of length n: afterwards ``buf[j]`` is the cosine of (i, j). One
-linear scan over all j then adds the goal and specialty terms (bit masks and a
-popcount) and keeps a k-entry list sorted best-first; only the entries the scatter
-touched are reset. Every pair's score is computed by the same float operations in
-the same order whatever the block split or thread count, so results are
-deterministic.
+Method (exact, no Python loop over pairs, memory O(R * tile) per thread): rows are
+processed in groups of R consecutive rows (``_ROWS_PER_TASK``), groups in parallel
+(numba ``prange``). The columns are visited in an order that puts members with the
+same goal kinds side by side (``_column_order``), in tiles of ``_TILE`` columns, so
+that one tile's column data and the group's R tile buffers stay in L2 and are read
+once per group rather than once per row (at 1,000,000 members a full column pass
+is ~20 MB, far beyond cache). For each tile and each row of the group, the posting
+lists of the row's tags (tag -> columns holding it, each entry weighted
+``idf[t] / ||member||``), from a per-(row, tag) cursor, are scatter-added, times the
+row's own weight for that tag and in the row's own tag order, into the row's dense
+float32 tile buffer: afterwards ``buf[j]`` is the cosine of (i, j), by exactly the
+same float operations as a whole-row pass. Then, per block of 64 columns, an upper
+bound of every score in the block is taken from the buffer's max, the union of the
+block's goal masks and the largest bonus, with the same float operations (rounding
+is monotone and the weights are >= 0): most blocks cannot beat the current k-th
+entry and are skipped; the others are scored by one vectorised pass (goal kinds as
+bit masks and a popcount, the specialty bonus) that feeds a k-entry list sorted
+best-first. The k best under a total order (score, then tie rank) do not depend on
+the order the columns are visited in, so the result is the same whatever the
+column order, tile, group size, block split or thread count.
 
 Ties (common: many pairs share only goals and the specialty bonus) are broken by
 ``priority[j]`` ascending (who has waited longest), then j ascending.
@@ -60,9 +70,11 @@ from numba import njit, prange, types
 from numba.extending import intrinsic
 
 # Columns scanned per inner block: big enough to vectorise, small enough for L1.
-_SCAN_BLOCK = 256
-# Rows per parallel work item; each item allocates one dense buffer of length n.
+_SCAN_BLOCK = 64
+# Rows per parallel work item: they share each pass over a tile of columns.
 _ROWS_PER_TASK = 16
+# Columns per tile: the tile's column data and the task's buffers stay in L2.
+_TILE = 4096
 
 
 @dataclass(frozen=True)
@@ -134,8 +146,11 @@ def _row_weights(indptr, indices, idf_w):
 
 
 @njit(cache=True)
-def _postings(indptr, indices, w, n_tags):
-    """Transpose member -> tags into tag -> members (members ascending)."""
+def _postings(indptr, indices, w, n_tags, order):
+    """Transpose member -> tags into tag -> columns, columns ascending.
+
+    Column u is member ``order[u]``: the scan visits members in that order.
+    """
     n = len(indptr) - 1
     tptr = np.zeros(n_tags + 1, np.int64)
     for p in range(len(indices)):
@@ -145,14 +160,45 @@ def _postings(indptr, indices, w, n_tags):
     pos = tptr[:-1].copy()
     members = np.empty(len(indices), np.int32)
     pw = np.empty(len(indices), np.float32)
-    for i in range(n):
+    for u in range(n):
+        i = order[u]
         for p in range(indptr[i], indptr[i + 1]):
             t = indices[p]
             q = pos[t]
-            members[q] = i
+            members[q] = u
             pw[q] = w[p]
             pos[t] = q + 1
     return tptr, members, pw
+
+
+@njit(cache=True)
+def _block_masks(seeks, offers, block):
+    """Per block of columns, the union of their seeks and of their offers."""
+    n = len(seeks)
+    nb = (n + block - 1) // block
+    bs = np.zeros(nb, np.uint64)
+    bo = np.zeros(nb, np.uint64)
+    for u in range(n):
+        b = u // block
+        bs[b] |= seeks[u]
+        bo[b] |= offers[u]
+    return bs, bo
+
+
+@njit(cache=True, inline="always")
+def _block_max(bits, o0, nb, f1, i1):
+    """Max of the float32 values whose bits are bits[o0:o0 + nb] (nb >= 1).
+
+    Taken on integers mapped to the same order (flip the magnitude bits of
+    negatives), which vectorises where a float max would not; f1 and i1 are one
+    float32 and its int32 view, to turn the result back into a float.
+    """
+    m = np.int32(-2147483648)
+    for x in range(nb):
+        b = bits[np.uint64(o0) + np.uint64(x)]
+        m = max(m, b ^ ((b >> np.int32(31)) & np.int32(0x7FFFFFFF)))
+    i1[0] = m ^ ((m >> np.int32(31)) & np.int32(0x7FFFFFFF))
+    return f1[0]
 
 
 @njit(cache=True)
@@ -284,6 +330,8 @@ def _top_block(
     start,
     stop,
     k,
+    rows_per_task,
+    tile,
     indptr,
     indices,
     w,
@@ -302,112 +350,181 @@ def _top_block(
     min_score,
     ex_ptr,
     ex_part,
+    order,
+    col_of,
+    blk_seeks,
+    blk_offers,
+    prune,
 ):
     n = len(indptr) - 1
     m = stop - start
+    interest, goal, goal_cap = cst[0], cst[1], np.int32(cst[2])
     b_cross = cst[3]
     b_pref = cst[4]
     out_c = np.full((m, k), -1, np.int32)
     out_s = np.zeros((m, k), np.float32)
-    n_tasks = (m + _ROWS_PER_TASK - 1) // _ROWS_PER_TASK
+    R = rows_per_task
+    n_tasks = (m + R - 1) // R
     for task in prange(n_tasks):
-        buf = np.zeros(n, np.float32)
+        r0 = task * R
+        nr = min(m, r0 + R) - r0
+        i0 = start + r0
+        buf = np.zeros(R * tile, np.float32)
+        bits = buf.view(np.int32)
+        f1 = np.empty(1, np.float32)
+        i1 = f1.view(np.int32)
         sc = np.empty(_SCAN_BLOCK, np.float32)
-        hs = np.empty(k, np.float32)
-        hr = np.empty(k, np.int32)
-        hj = np.empty(k, np.int32)
-        r_end = min(m, (task + 1) * _ROWS_PER_TASK)
-        for r in range(task * _ROWS_PER_TASK, r_end):
-            i = start + r
-            for p in range(indptr[i], indptr[i + 1]):
-                t = indices[p]
-                wi = w[p]
-                for q in range(tptr[t], tptr[t + 1]):
-                    buf[pmem[q]] += wi * pw[q]
-            spec_i = spec[i]
-            has_i = spec_i >= 0
-            b_plain = b_pref if pref[i] else b_cross
-            si = seeks[i]
-            oi = offers[i]
-            si32 = np.uint32(si & np.uint64(0xFFFFFFFF))
-            oi32 = np.uint32(oi & np.uint64(0xFFFFFFFF))
-            count = 0
-            # (thr, r_last) is the entry to beat: (score, tie rank) of the last kept.
-            thr = min_score
-            r_last = np.int32(n)
-            ex_lo = ex_ptr[r]
-            ex_hi = ex_ptr[r + 1]
-            for j0 in range(0, n, _SCAN_BLOCK):
-                j1 = min(n, j0 + _SCAN_BLOCK)
-                nb = j1 - j0
-                if wide:
-                    entering = _score_block_wide(
-                        buf[j0:j1],
-                        seeks[j0:j1],
-                        offers[j0:j1],
-                        spec[j0:j1],
-                        pref[j0:j1],
-                        rank[j0:j1],
-                        si,
-                        oi,
-                        has_i,
-                        spec_i,
-                        b_pref,
-                        b_plain,
-                        cst,
-                        thr,
-                        r_last,
-                        sc[:nb],
-                    )
-                else:
-                    entering = _score_block(
-                        buf[j0:j1],
-                        seeks32[j0:j1],
-                        offers32[j0:j1],
-                        spec[j0:j1],
-                        pref[j0:j1],
-                        rank[j0:j1],
-                        si32,
-                        oi32,
-                        has_i,
-                        spec_i,
-                        b_pref,
-                        b_plain,
-                        cst,
-                        thr,
-                        r_last,
-                        sc[:nb],
-                    )
-                if entering == 0:
-                    continue
-                for x in range(nb):
-                    s = sc[x]
-                    j = j0 + x
-                    rj = rank[j]
-                    if s < thr or (s == thr and rj >= r_last) or j == i:
-                        continue
-                    if ex_hi > ex_lo and _is_excluded(ex_part, ex_lo, ex_hi, j):
-                        continue
-                    pos = count if count < k else k - 1
-                    while pos > 0:
-                        qs = hs[pos - 1]
-                        if qs > s or (qs == s and hr[pos - 1] < rj):
+        hs = np.empty((R, k), np.float32)
+        hr = np.empty((R, k), np.int32)
+        hj = np.empty((R, k), np.int32)
+        count = np.zeros(R, np.int64)
+        thr_a = np.full(R, min_score, np.float32)
+        rl_a = np.full(R, np.int32(n), np.int32)
+        # One cursor per (row, tag) entry into that tag's posting list; the rows of
+        # a task are consecutive, so their entries are too.
+        p0 = indptr[i0]
+        p1 = indptr[i0 + nr]
+        cur = np.empty(p1 - p0, np.int64)
+        cend = np.empty(p1 - p0, np.int64)
+        for p in range(p0, p1):
+            cur[p - p0] = tptr[indices[p]]
+            cend[p - p0] = tptr[indices[p] + 1]
+        for j0 in range(0, n, tile):
+            j1 = min(n, j0 + tile)
+            for rr in range(nr):
+                i = i0 + rr
+                off = rr * tile - j0
+                for p in range(indptr[i], indptr[i + 1]):
+                    c = p - p0
+                    q = cur[c]
+                    qe = cend[c]
+                    wi = w[p]
+                    while q < qe:
+                        j = pmem[q]
+                        if j >= j1:
                             break
-                        hs[pos] = hs[pos - 1]
-                        hr[pos] = hr[pos - 1]
-                        hj[pos] = hj[pos - 1]
-                        pos -= 1
-                    hs[pos] = s
-                    hr[pos] = rj
-                    hj[pos] = j
-                    if count < k:
-                        count += 1
-                    if count == k:
-                        thr = hs[k - 1]
-                        r_last = hr[k - 1]
-            for x in range(count):
-                out_c[r, x] = hj[x]
-                out_s[r, x] = hs[x]
+                        # Unsigned indices: no negative-index fix-up in the loop.
+                        buf[np.uint64(off + j)] += wi * pw[q]
+                        q += 1
+                    cur[c] = q
+            for rr in range(nr):
+                i = i0 + rr
+                r = r0 + rr
+                # Column arrays are in scan order: member i is column col_of[i].
+                self_col = col_of[i]
+                spec_i = spec[self_col]
+                has_i = spec_i >= 0
+                b_plain = b_pref if pref[self_col] else b_cross
+                si = seeks[self_col]
+                oi = offers[self_col]
+                si32 = np.uint32(si & np.uint64(0xFFFFFFFF))
+                oi32 = np.uint32(oi & np.uint64(0xFFFFFFFF))
+                b_max = max(np.float32(0.0), max(b_pref, b_plain))
+                cnt = count[rr]
+                # (thr, r_last): (score, tie rank) of the last kept, the one to beat.
+                thr = thr_a[rr]
+                r_last = rl_a[rr]
+                ex_lo = ex_ptr[r]
+                ex_hi = ex_ptr[r + 1]
+                for b0 in range(j0, j1, _SCAN_BLOCK):
+                    b1 = min(j1, b0 + _SCAN_BLOCK)
+                    nb = b1 - b0
+                    o0 = rr * tile + b0 - j0
+                    if prune:
+                        # Upper bound of every score in the block, by the same float
+                        # operations (rounding is monotone and the weights are >= 0):
+                        # a block that cannot beat (thr, r_last) is skipped exactly.
+                        bb = b0 // _SCAN_BLOCK
+                        pc_max = min(
+                            np.int32(
+                                _popcount64(
+                                    (si & blk_offers[bb]) | (blk_seeks[bb] & oi)
+                                )
+                            ),
+                            goal_cap,
+                        )
+                        ub = (
+                            interest * _block_max(bits, o0, nb, f1, i1)
+                            + goal * np.float32(pc_max)
+                            + b_max
+                        )
+                        if ub < thr:
+                            for x in range(nb):
+                                buf[np.uint64(o0) + np.uint64(x)] = 0.0
+                            continue
+                    if wide:
+                        entering = _score_block_wide(
+                            buf[o0 : o0 + nb],
+                            seeks[b0:b1],
+                            offers[b0:b1],
+                            spec[b0:b1],
+                            pref[b0:b1],
+                            rank[b0:b1],
+                            si,
+                            oi,
+                            has_i,
+                            spec_i,
+                            b_pref,
+                            b_plain,
+                            cst,
+                            thr,
+                            r_last,
+                            sc[:nb],
+                        )
+                    else:
+                        entering = _score_block(
+                            buf[o0 : o0 + nb],
+                            seeks32[b0:b1],
+                            offers32[b0:b1],
+                            spec[b0:b1],
+                            pref[b0:b1],
+                            rank[b0:b1],
+                            si32,
+                            oi32,
+                            has_i,
+                            spec_i,
+                            b_pref,
+                            b_plain,
+                            cst,
+                            thr,
+                            r_last,
+                            sc[:nb],
+                        )
+                    if entering == 0:
+                        continue
+                    for x in range(nb):
+                        s = sc[x]
+                        u = b0 + x
+                        rj = rank[u]
+                        if s < thr or (s == thr and rj >= r_last) or u == self_col:
+                            continue
+                        j = order[u]
+                        if ex_hi > ex_lo and _is_excluded(ex_part, ex_lo, ex_hi, j):
+                            continue
+                        pos = cnt if cnt < k else k - 1
+                        while pos > 0:
+                            qs = hs[rr, pos - 1]
+                            if qs > s or (qs == s and hr[rr, pos - 1] < rj):
+                                break
+                            hs[rr, pos] = hs[rr, pos - 1]
+                            hr[rr, pos] = hr[rr, pos - 1]
+                            hj[rr, pos] = hj[rr, pos - 1]
+                            pos -= 1
+                        hs[rr, pos] = s
+                        hr[rr, pos] = rj
+                        hj[rr, pos] = j
+                        if cnt < k:
+                            cnt += 1
+                        if cnt == k:
+                            thr = hs[rr, k - 1]
+                            r_last = hr[rr, k - 1]
+                count[rr] = cnt
+                thr_a[rr] = thr
+                rl_a[rr] = r_last
+        for rr in range(nr):
+            for x in range(count[rr]):
+                out_c[r0 + rr, x] = hj[rr, x]
+                out_s[r0 + rr, x] = hs[rr, x]
     return out_c, out_s
 
 
@@ -418,6 +535,24 @@ def tie_rank(priority: np.ndarray) -> np.ndarray:
     rank = np.empty(n, np.int32)
     rank[order] = np.arange(n, dtype=np.int32)
     return rank
+
+
+def _column_order(seeks: np.ndarray, offers: np.ndarray) -> np.ndarray:
+    """Scan order of the columns: members with the same goal kinds side by side.
+
+    A block of such columns has a small union of goal masks, hence a tight bound
+    on the goal term, and most blocks can be skipped (see ``_top_block``).
+    """
+    n = len(seeks)
+    union = seeks | offers
+    if n and int(union.max()) < 1 << 28:
+        key = (
+            (np.bitwise_count(union).astype(np.uint64) << np.uint64(56))
+            | (union << np.uint64(28))
+            | seeks
+        )
+        return np.argsort(key, kind="stable")
+    return np.lexsort((np.arange(n), offers, seeks, union, np.bitwise_count(union)))
 
 
 def top_candidates(
@@ -439,23 +574,63 @@ def top_candidates(
     the same output whatever the block split or thread count. ``idf_weights`` lets
     a caller scoring many blocks compute :func:`idf` once.
     """
+    return _top_candidates(
+        pop,
+        k=k,
+        weights=weights,
+        start=start,
+        stop=stop,
+        excluded=excluded,
+        idf_weights=idf_weights,
+    )
+
+
+def _top_candidates(
+    pop: Population,
+    *,
+    k: int,
+    weights: Weights,
+    start: int = 0,
+    stop: int | None = None,
+    excluded: np.ndarray | None = None,
+    idf_weights: np.ndarray | None = None,
+    rows_per_task: int = _ROWS_PER_TASK,
+    tile: int = _TILE,
+    prune: bool = True,
+    sort_columns: bool = True,
+) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`top_candidates` with the tuning knobs exposed (tests, benchmarks).
+
+    The result is the same whatever the knobs; ``tile`` is rounded up to whole
+    scan blocks.
+    """
     n = pop.n
     stop = n if stop is None else stop
     if not 0 <= start <= stop <= n:
         raise ValueError(f"bad row range {start}..{stop} for n={n}")
     if k <= 0:
         raise ValueError("k must be positive")
+    if rows_per_task <= 0 or tile <= 0:
+        raise ValueError("rows_per_task and tile must be positive")
+    tile = -(-tile // _SCAN_BLOCK) * _SCAN_BLOCK
     idf_w = idf(pop) if idf_weights is None else idf_weights
     indptr = np.ascontiguousarray(pop.tag_indptr, dtype=np.int64)
     indices = np.ascontiguousarray(pop.tag_indices, dtype=np.int32)
     w = _row_weights(indptr, indices, np.ascontiguousarray(idf_w, dtype=np.float32))
-    tptr, pmem, pw = _postings(indptr, indices, w, int(pop.n_tags))
     seeks = np.ascontiguousarray(pop.seeks, dtype=np.uint64)
     offers = np.ascontiguousarray(pop.offers, dtype=np.uint64)
+    order = _column_order(seeks, offers) if sort_columns else np.arange(n)
+    order = order.astype(np.int64)
+    col_of = np.empty(n, np.int64)
+    col_of[order] = np.arange(n, dtype=np.int64)
+    tptr, pmem, pw = _postings(indptr, indices, w, int(pop.n_tags), order)
+    seeks = seeks[order]
+    offers = offers[order]
     wide = bool(n) and int((seeks | offers).max()) >= 1 << 32
     # Narrow masks when they fit: 32-bit lanes vectorise twice as wide.
     seeks32 = seeks.astype(np.uint32)
     offers32 = offers.astype(np.uint32)
+    blk_seeks, blk_offers = _block_masks(seeks, offers, _SCAN_BLOCK)
     keys = (
         np.zeros(0, np.int64)
         if excluded is None
@@ -472,10 +647,14 @@ def top_candidates(
         ],
         dtype=np.float32,
     )
+    # The block bound needs scores that grow with the cosine and the goal count.
+    prune = bool(prune and cst[0] >= 0 and cst[1] >= 0)
     return _top_block(
         np.int64(start),
         np.int64(stop),
         np.int64(k),
+        np.int64(rows_per_task),
+        np.int64(tile),
         indptr,
         indices,
         w,
@@ -487,11 +666,16 @@ def top_candidates(
         seeks,
         offers,
         wide,
-        np.ascontiguousarray(pop.specialty, dtype=np.int32),
-        np.ascontiguousarray(pop.prefers_other, dtype=np.bool_),
-        tie_rank(pop.priority),
+        np.ascontiguousarray(pop.specialty, dtype=np.int32)[order],
+        np.ascontiguousarray(pop.prefers_other, dtype=np.bool_)[order],
+        tie_rank(pop.priority)[order],
         cst,
         np.float32(weights.min_score),
         ex_ptr,
         ex_part,
+        order,
+        col_of,
+        blk_seeks,
+        blk_offers,
+        prune,
     )

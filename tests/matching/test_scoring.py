@@ -7,7 +7,13 @@ import numba
 import numpy as np
 import pytest
 
-from matching.scoring import Population, Weights, idf, top_candidates
+from matching.scoring import (
+    Population,
+    Weights,
+    _top_candidates,
+    idf,
+    top_candidates,
+)
 from matching.synthetic import synthetic_population
 
 DEFAULT = Weights()
@@ -403,3 +409,75 @@ def test_the_synthetic_population_follows_the_benchmark_distribution():
     assert n_seeks.max() <= 5
     assert int((pop.seeks | pop.offers).max()) < 1 << 20
     assert set(np.unique(pop.specialty).tolist()) == set(range(40))
+
+
+# ------------------------------------------- tiles, row groups and the block bound
+
+KNOBS = [
+    {"rows_per_task": 1, "tile": 64},
+    {"rows_per_task": 3, "tile": 128},
+    {"rows_per_task": 5, "tile": 100},  # rounded up to whole scan blocks
+    {"rows_per_task": 16, "tile": 4096},
+    {"prune": False, "tile": 64},
+    {"sort_columns": False, "tile": 192},
+    {"prune": False, "sort_columns": False, "rows_per_task": 2, "tile": 64},
+]
+
+
+def assert_knobs_do_not_matter(pop, weights, k, excluded=None):
+    want_c, want_s = top_candidates(pop, k=k, weights=weights, excluded=excluded)
+    for knobs in KNOBS:
+        cand, score = _top_candidates(
+            pop, k=k, weights=weights, excluded=excluded, **knobs
+        )
+        assert np.array_equal(cand, want_c), knobs
+        assert np.array_equal(score, want_s), knobs
+    return want_c, want_s
+
+
+def test_many_small_tiles_give_the_same_result_on_the_benchmark_distribution():
+    pop = synthetic_population(1500, seed=6)
+    assert_knobs_do_not_matter(pop, DEFAULT, k=20)
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_many_small_tiles_give_the_reference_result_with_exclusions_and_ties(seed):
+    pop = random_pop(700, seed)
+    rng = np.random.default_rng(seed)
+    pairs = {
+        tuple(sorted(rng.choice(700, 2, replace=False).tolist())) for _ in range(900)
+    }
+    keys = np.array(sorted(a * 700 + b for a, b in pairs), np.int64)
+    cand, _ = assert_knobs_do_not_matter(pop, DEFAULT, k=12, excluded=keys)
+    assert_matches_reference(pop, DEFAULT, k=12, excluded_pairs=sorted(pairs))
+    for a, b in pairs:
+        assert b not in cand[a]
+        assert a not in cand[b]
+
+
+def test_many_small_tiles_give_the_same_result_with_goal_kinds_beyond_32():
+    assert_knobs_do_not_matter(random_pop(400, 12, wide=True), DEFAULT, k=10)
+
+
+def test_a_negative_weight_turns_the_block_bound_off_and_stays_exact():
+    # The bound assumes scores grow with the cosine; with a negative interest
+    # weight every block must be scanned.
+    pop = random_pop(300, 13)
+    weights = Weights(interest=-0.5, goal=0.3, min_score=-0.2)
+    assert_knobs_do_not_matter(pop, weights, k=10)
+    assert_matches_reference(pop, weights, k=10)
+
+
+def test_rows_that_hold_the_same_tags_in_another_order_score_the_same_pairs():
+    # Scatter order follows each row's own tag order, whatever the column order.
+    pop = make_pop(
+        [[4, 1, 7], [1, 4, 7], [7, 1], [1], [4, 7, 9], [9, 4]] * 30, n_tags=10
+    )
+    assert_knobs_do_not_matter(pop, Weights(min_score=0.0), k=8)
+    assert_matches_reference(pop, Weights(min_score=0.0), k=8)
+
+
+def test_bad_knobs_are_rejected():
+    pop = make_pop([[0], [0]])
+    with pytest.raises(ValueError, match="positive"):
+        _top_candidates(pop, k=2, weights=DEFAULT, tile=0)
