@@ -159,6 +159,8 @@ CallWindowFormSet = inlineformset_factory(
     extra=1,
     max_num=14,
     validate_max=True,
+    # Never build more forms than that, whatever TOTAL_FORMS a request claims.
+    absolute_max=14,
     can_delete=True,
 )
 
@@ -209,7 +211,9 @@ class DirectorySearchForm(forms.Form):
     goal = forms.CharField(required=False, max_length=80)
 
     def clean_interest(self) -> list[str]:
-        return self.data.getlist("interest")[: settings.MAX_INTERESTS]
+        # PostgreSQL text cannot hold NUL: such a slug can match nothing anyway.
+        slugs = [s for s in self.data.getlist("interest") if "\x00" not in s]
+        return slugs[: settings.MAX_INTERESTS]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -82,7 +82,7 @@ def interest_search(*, query: str, exclude_profile: Profile | None = None, limit
 
     Matching at word starts keeps "AI" from finding "Department chair".
     """
-    query = " ".join(query.split())[:80]
+    query = " ".join(query.replace("\x00", " ").split())[:80]
     tags = Interest.objects.active().select_related("category")
     if query:
         word_start = r"\m" + re.escape(query)

@@ -44,7 +44,8 @@ def _profile(request: HttpRequest) -> Profile:
 
 def _next_url(request: HttpRequest, default: str) -> str:
     candidate = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(
+    # Only a local path: redirect() would take a bare word for a URL name.
+    if candidate.startswith("/") and url_has_allowed_host_and_scheme(
         candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return candidate
@@ -274,7 +275,7 @@ def _picker_context(
     next_url: str,
     suggest_form: SuggestInterestForm | None = None,
 ) -> dict:
-    query = request.GET.get("q", "")[:80]
+    query = request.GET.get("q", "").replace("\x00", " ")[:80]
     picked = list(selectors.member_interests(profile=profile))
     return {
         "profile": profile,

@@ -372,3 +372,18 @@ def test_tag_search_matches_at_word_starts_with_names_first(member_client):
 def test_search_without_javascript_keeps_special_characters(member_client):
     response = member_client.get(reverse("interest_search"), {"q": "R&D #1"})
     assert response.url.endswith("?q=R%26D+%231")
+
+
+def test_a_formset_claiming_a_thousand_windows_builds_at_most_fourteen(
+    member_client, member
+):
+    data = {
+        "prefs-intro_frequency": "weekly",
+        "prefs-max_open_intros": "2",
+        "prefs-meeting_minutes": "20",
+        "windows-TOTAL_FORMS": "1000",
+        "windows-INITIAL_FORMS": "0",
+    }
+    response = member_client.post(reverse("profile_preferences"), data)
+    assert response.status_code == 200
+    assert len(response.context["windows"].forms) <= 14
