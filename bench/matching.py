@@ -280,12 +280,6 @@ def main() -> None:
     parser.add_argument("--no-baseline", action="store_true")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument(
-        "--without-candidate-fk",
-        action="store_true",
-        help="drop the foreign key of matching_candidate.round_id in the scratch "
-        "database first, to measure the schema change it needs (see README)",
-    )
-    parser.add_argument(
         "--baseline-timeout",
         type=float,
         default=900,
@@ -340,16 +334,6 @@ def run(args, url: str) -> dict:
     from matching.models import Round, RoundBlock
 
     call_command("migrate", verbosity=0)
-    if args.without_candidate_fk:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT conname FROM pg_constraint WHERE contype = 'f'"
-                " AND conrelid = 'matching_candidate'::regclass"
-            )
-            for (name,) in cursor.fetchall():
-                cursor.execute(
-                    f'ALTER TABLE matching_candidate DROP CONSTRAINT "{name}"'
-                )
     t = time.perf_counter()
     generated = load_members(args.members, args.seed)
     print(f"generated {args.members} members in {time.perf_counter() - t:.1f} s")
@@ -401,7 +385,6 @@ def run(args, url: str) -> dict:
         "numba_cache_dir": cache_dir,
         "load_avg_at_start": round(load_at_start, 2),
         "block_size": settings.MATCHING_BLOCK_SIZE,
-        "candidate_fk": not args.without_candidate_fk,
         "k": round_.k,
         **generated,
     }
