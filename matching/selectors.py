@@ -303,6 +303,23 @@ def member_priority(members: EligibleMembers, left_out: np.ndarray) -> np.ndarra
     return priority
 
 
+def members_gone(ids: np.ndarray) -> set[int]:
+    """Those of `ids` whose profile was deleted or whose account is suspended."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT t.id FROM unnest(%s::int8[]) AS t(id)
+            WHERE NOT EXISTS (
+                SELECT 1 FROM profiles_profile p
+                JOIN profiles_user u ON u.id = p.user_id
+                WHERE p.id = t.id AND u.is_active
+            )
+            """,
+            [ids.tolist()],
+        )
+        return {row[0] for row in cursor.fetchall()}
+
+
 def excluded_pairs(ids: np.ndarray, *, now: datetime | None = None) -> np.ndarray:
     """Pairs never to propose, as sorted int64 keys min(i, j) * n + max(i, j).
 
@@ -317,9 +334,11 @@ def excluded_pairs(ids: np.ndarray, *, now: datetime | None = None) -> np.ndarra
         """
         SELECT member_a_id::int8 AS a, member_b_id::int8 AS b
         FROM introductions_introduction
-        WHERE %(since)s::timestamptz IS NULL OR created_at >= %(since)s
-           OR state = 'declined' OR a_response = 'declined'
-           OR b_response = 'declined'
+        -- A deleted member leaves NULL: nobody left to pair with.
+        WHERE member_a_id IS NOT NULL AND member_b_id IS NOT NULL
+          AND (%(since)s::timestamptz IS NULL OR created_at >= %(since)s
+               OR state = 'declined' OR a_response = 'declined'
+               OR b_response = 'declined')
         UNION ALL
         SELECT blocker_id::int8, blocked_id::int8 FROM profiles_block
         """,
@@ -337,10 +356,12 @@ def excluded_pairs(ids: np.ndarray, *, now: datetime | None = None) -> np.ndarra
 _AUTO_PAUSE_SQL = """
 WITH sides AS (
     SELECT member_a_id AS profile_id, offered_at, state, a_response AS response
-    FROM introductions_introduction WHERE offered_at IS NOT NULL
+    FROM introductions_introduction
+    WHERE offered_at IS NOT NULL AND member_a_id IS NOT NULL
     UNION ALL
     SELECT member_b_id, offered_at, state, b_response
-    FROM introductions_introduction WHERE offered_at IS NOT NULL
+    FROM introductions_introduction
+    WHERE offered_at IS NOT NULL AND member_b_id IS NOT NULL
 ),
 last_pause AS (
     SELECT profile_id, max(created_at) AS at FROM matching_autopause

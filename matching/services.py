@@ -469,7 +469,20 @@ def round_finish(*, round_id: int) -> Round:
         if round_.status == Round.Status.DONE:
             return round_
         created = {}
+        # Members deleted or suspended since the snapshot get no intro and no rows.
+        gone = selectors.members_gone(ids)
+        kept = [
+            n
+            for n, (a, b) in enumerate(pair_ids.tolist())
+            if a not in gone and b not in gone
+        ]
+        pair_ids = pair_ids[kept]
         pair_list = pair_ids.tolist()
+        pair_scores = [pair_scores[n] for n in kept]
+        explanations = [explanations[n] for n in kept]
+        reasons = {
+            row: why for row, why in reasons.items() if int(ids[row]) not in gone
+        }
         if not round_.dry_run:
             intros = introductions_create_proposed(
                 pairs=[
@@ -513,7 +526,7 @@ def round_finish(*, round_id: int) -> Round:
             ),
         )
         round_.candidate_pairs = totals["candidates"] or 0
-        round_.pairs_chosen = len(pairs)
+        round_.pairs_chosen = len(pair_list)
         round_.intros_created = len(created)
         round_.seconds_score = totals["score"] or 0.0
         round_.seconds_load += loaded - started

@@ -379,3 +379,25 @@ def test_a_block_rescored_elsewhere_is_read_from_the_table(make_member, settings
     round_.refresh_from_db()
     cand, _ = services.round_candidates(round_, services.round_snapshot(round_.pk))
     assert (cand >= 0).sum() == 5 * 4
+
+
+@pytest.mark.parametrize("leaves", ["deleted", "suspended"])
+def test_a_member_who_leaves_mid_round_gets_no_intro(journalists, leaves):
+    _writer, editor, _loner = journalists
+    round_ = services.round_create(trigger=Round.Trigger.COMMAND)
+    services.round_prepare(round_id=round_.pk)
+    services.round_score_block(round_id=round_.pk, block=0)
+    if leaves == "deleted":
+        from profiles.privacy import member_delete
+
+        member_delete(user=editor.user)
+    else:
+        editor.user.is_active = False
+        editor.user.save()
+
+    done = services.round_run_sync(round_id=round_.pk)
+
+    assert done.status == Round.Status.DONE
+    assert done.pairs_chosen == 0
+    assert not Introduction.objects.exists()
+    assert not RoundPair.objects.filter(round=round_).exists()
