@@ -14,7 +14,9 @@
    has no switch either: a two-line settings module in a temporary directory
    imports grapevyne.settings and points STATIC_ROOT at a collectstatic there.
 3. Warms every worker up (a deployed server has served before), then runs Locust
-   headless (bench/locustfile.py) against 127.0.0.1 only.
+   headless (bench/locustfile.py) against 127.0.0.1 only. Think time between a
+   user's requests: LOAD_BENCH_THINK_MIN/MAX seconds (default 0.5 to 2, about 40
+   requests/s offered by 50 users).
 4. Prints requests per second, p50/p95/p99 per page, the error count and the
    load average; the last line is one JSON object (rps, p95_ms, p99_ms, errors,
    pages, ...). Stops gunicorn and drops the scratch database, also on error or
