@@ -252,6 +252,9 @@ def _is_excluded(part, lo, hi, j):
 @njit(cache=True)
 def _score_block(
     buf,
+    o0,
+    b0,
+    nb,
     seeks,
     offers,
     spec,
@@ -268,28 +271,34 @@ def _score_block(
     r_last,
     sc,
 ):
-    """Scores of row i against a slice of columns into sc, clearing buf.
+    """Scores of row i against columns b0..b0+nb-1 (buf[o0:o0+nb]) into sc.
 
     Goal masks are uint32 here (at most 32 kinds) and the counter is kept int32 so
     every lane is 32 bits wide: LLVM then vectorises 8-wide on AVX2 (a 64-bit lane
-    anywhere halves that). Branch-free, on slices indexed from 0 (no negative-index
-    fix-ups) and outside the parallel loop. Clearing buf here is cheaper than
+    anywhere halves that). Branch-free, with unsigned indices (no negative-index
+    fix-ups), no slices (a slice per block costs more than the 64 columns) and
+    outside the parallel loop. Clearing buf here is cheaper than
     re-walking the posting lists. Returns how many scores would enter the top-k
     list, i.e. beat (thr, r_last); an integer sum vectorises where a max would not.
     """
     interest, goal, goal_cap = cst[0], cst[1], np.int32(cst[2])
     entering = np.int32(0)
-    for x in range(len(buf)):
-        cross = (si & offers[x]) | (seeks[x] & oi)
+    ob = np.uint64(o0)
+    cb = np.uint64(b0)
+    for x in range(nb):
+        # Unsigned indices: no negative-index fix-ups, so the loop vectorises.
+        ux = np.uint64(x)
+        c = cb + ux
+        cross = (si & offers[c]) | (seeks[c] & oi)
         pc = min(np.int32(_popcount32(cross)), goal_cap)
-        sj = spec[x]
+        sj = spec[c]
         differ = has_i & (sj >= 0) & (sj != spec_i)
-        b = b_pref if pref[x] else b_plain
+        b = b_pref if pref[c] else b_plain
         bonus = b if differ else np.float32(0.0)
-        v = interest * buf[x] + goal * np.float32(pc) + bonus
-        sc[x] = v
-        buf[x] = 0.0
-        hit = (v > thr) | ((v == thr) & (rank[x] < r_last))
+        v = interest * buf[ob + ux] + goal * np.float32(pc) + bonus
+        sc[ux] = v
+        buf[ob + ux] = 0.0
+        hit = (v > thr) | ((v == thr) & (rank[c] < r_last))
         entering = np.int32(entering + np.int32(hit))
     return entering
 
@@ -297,6 +306,9 @@ def _score_block(
 @njit(cache=True)
 def _score_block_wide(
     buf,
+    o0,
+    b0,
+    nb,
     seeks,
     offers,
     spec,
@@ -316,17 +328,22 @@ def _score_block_wide(
     """As _score_block, for goal kinds beyond 32 (two 64-bit masks per member)."""
     interest, goal, goal_cap = cst[0], cst[1], np.int32(cst[2])
     entering = np.int32(0)
-    for x in range(len(buf)):
-        cross = (si & offers[x]) | (seeks[x] & oi)
+    ob = np.uint64(o0)
+    cb = np.uint64(b0)
+    for x in range(nb):
+        # Unsigned indices: no negative-index fix-ups, so the loop vectorises.
+        ux = np.uint64(x)
+        c = cb + ux
+        cross = (si & offers[c]) | (seeks[c] & oi)
         pc = min(np.int32(_popcount64(cross)), goal_cap)
-        sj = spec[x]
+        sj = spec[c]
         differ = has_i & (sj >= 0) & (sj != spec_i)
-        b = b_pref if pref[x] else b_plain
+        b = b_pref if pref[c] else b_plain
         bonus = b if differ else np.float32(0.0)
-        v = interest * buf[x] + goal * np.float32(pc) + bonus
-        sc[x] = v
-        buf[x] = 0.0
-        hit = (v > thr) | ((v == thr) & (rank[x] < r_last))
+        v = interest * buf[ob + ux] + goal * np.float32(pc) + bonus
+        sc[ux] = v
+        buf[ob + ux] = 0.0
+        hit = (v > thr) | ((v == thr) & (rank[c] < r_last))
         entering = np.int32(entering + np.int32(hit))
     return entering
 
@@ -461,12 +478,15 @@ def _top_block(
                             continue
                     if wide:
                         entering = _score_block_wide(
-                            buf[o0 : o0 + nb],
-                            seeks[b0:b1],
-                            offers[b0:b1],
-                            spec[b0:b1],
-                            pref[b0:b1],
-                            rank[b0:b1],
+                            buf,
+                            o0,
+                            b0,
+                            nb,
+                            seeks,
+                            offers,
+                            spec,
+                            pref,
+                            rank,
                             si,
                             oi,
                             has_i,
@@ -476,16 +496,19 @@ def _top_block(
                             cst,
                             thr,
                             r_last,
-                            sc[:nb],
+                            sc,
                         )
                     else:
                         entering = _score_block(
-                            buf[o0 : o0 + nb],
-                            seeks32[b0:b1],
-                            offers32[b0:b1],
-                            spec[b0:b1],
-                            pref[b0:b1],
-                            rank[b0:b1],
+                            buf,
+                            o0,
+                            b0,
+                            nb,
+                            seeks32,
+                            offers32,
+                            spec,
+                            pref,
+                            rank,
                             si32,
                             oi32,
                             has_i,
@@ -495,7 +518,7 @@ def _top_block(
                             cst,
                             thr,
                             r_last,
-                            sc[:nb],
+                            sc,
                         )
                     if entering == 0:
                         continue
