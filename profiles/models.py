@@ -330,7 +330,17 @@ class Profile(models.Model):
     search_vector = SearchVectorField(null=True, editable=False)
 
     class Meta:
-        indexes = [GinIndex(fields=["search_vector"], name="profile_search_gin")]
+        indexes = [
+            GinIndex(fields=["search_vector"], name="profile_search_gin"),
+            # The directory's default order, read 20 rows at a time.
+            models.Index(
+                fields=["display_name", "id"],
+                condition=models.Q(
+                    listed_in_directory=True, onboarded_at__isnull=False
+                ),
+                name="profile_directory_order",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -5,12 +5,11 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.core.cache import cache
 from django.db.models import (
     Case,
     Count,
-    Exists,
     F,
-    OuterRef,
     Prefetch,
     Q,
     QuerySet,
@@ -141,15 +140,19 @@ def _visible_to(viewer: User) -> Q:
     """Profiles the viewer may see: open ones, and closed ones they are connected to.
 
     The introductions app builds on profiles, so this rule reaches its table through
-    the reverse relation instead of importing it.
+    the reverse relation instead of importing it. The subqueries are not correlated
+    on purpose: PostgreSQL runs each once, where an EXISTS per profile inside an OR
+    was costed per row of the whole directory and pushed every directory query
+    into JIT compiling.
     """
     introduction = Profile._meta.get_field("intros_as_a").related_model
     viewer_profile = Profile.objects.filter(user=viewer).values("pk")
-    connected = introduction.objects.filter(state="connected").filter(
-        Q(member_a=OuterRef("pk"), member_b__in=viewer_profile)
-        | Q(member_b=OuterRef("pk"), member_a__in=viewer_profile)
+    connected = introduction.objects.filter(state="connected")
+    return (
+        Q(profile_visibility=Profile.Visibility.MEMBERS)
+        | Q(pk__in=connected.filter(member_a__in=viewer_profile).values("member_b"))
+        | Q(pk__in=connected.filter(member_b__in=viewer_profile).values("member_a"))
     )
-    return Q(profile_visibility=Profile.Visibility.MEMBERS) | Q(Exists(connected))
 
 
 def directory_profiles(
@@ -172,12 +175,19 @@ def directory_profiles(
         .filter(_visible_to(viewer))
         .exclude(user=viewer)
     )
-    for slug in interest_slugs or []:
-        profiles = profiles.filter(
-            member_interests__interest__slug=slug,
-            member_interests__interest__status=Interest.Status.ACTIVE,
-            member_interests__interest__sensitive=False,
+    if interest_slugs:
+        # Tag ids, not slugs, in the member query: with a constant id PostgreSQL
+        # knows how many members hold the tag and, for a popular one, walks the
+        # directory in name order instead of sorting every holder.
+        ids = dict(
+            Interest.objects.public()
+            .filter(slug__in=interest_slugs)
+            .values_list("slug", "pk")
         )
+        if any(slug not in ids for slug in interest_slugs):
+            return Profile.objects.none()
+        for slug in interest_slugs:
+            profiles = profiles.filter(member_interests__interest_id=ids[slug])
     if specialty_slug:
         profiles = profiles.filter(
             Q(specialty__slug=specialty_slug)
@@ -197,15 +207,33 @@ def directory_profiles(
         )
     else:
         profiles = profiles.order_by("display_name", "pk")
-    return profiles.select_related("specialty").prefetch_related(
-        public_interests_prefetch(), _goals_prefetch()
+    # The search document is the widest column and never shown: leaving it out
+    # keeps the sort of a broad search in memory.
+    return (
+        profiles.defer("search_vector")
+        .select_related("specialty")
+        .prefetch_related(public_interests_prefetch(), _goals_prefetch())
     )
 
 
+DIRECTORY_FILTERS_CACHE_SECONDS = 600
+DIRECTORY_FILTERS_CACHE_KEY = "directory:popular-tags:v1"
+
+
 def directory_filters() -> dict:
-    """The choices for the directory's filter form (three queries)."""
+    """The choices for the directory's filter form.
+
+    The most-picked tags are counted over every member's interests (a scan of the
+    whole link table), so the list is cached for a few minutes: popularity does not
+    change from one page view to the next. Curating a tag clears it.
+    """
+    categories = cache.get_or_set(
+        DIRECTORY_FILTERS_CACHE_KEY,
+        lambda: popular_interests_by_category(per_category=50, public_only=True),
+        DIRECTORY_FILTERS_CACHE_SECONDS,
+    )
     return {
-        "categories": popular_interests_by_category(per_category=50, public_only=True),
+        "categories": categories,
         "specialties": Specialty.objects.active(),
         "goal_kinds": GoalKind.objects.active(),
     }

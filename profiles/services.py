@@ -3,6 +3,7 @@
 from collections.abc import Iterable
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
@@ -17,6 +18,7 @@ from .models import (
     Profile,
     User,
 )
+from .selectors import DIRECTORY_FILTERS_CACHE_KEY
 
 # The directory's full-text document. Names use the 'simple' configuration so that
 # surnames are not stemmed; the rest is English. Sensitive tags never enter it.
@@ -189,8 +191,14 @@ def interest_suggest(
     )
 
 
+def _forget_directory_filters() -> None:
+    """The directory's tag filters are cached: show a curated change at once."""
+    transaction.on_commit(lambda: cache.delete(DIRECTORY_FILTERS_CACHE_KEY))
+
+
 @transaction.atomic
 def interest_approve(*, interest: Interest) -> None:
+    _forget_directory_filters()
     if interest.status != Interest.Status.PENDING:
         raise ValidationError(f"“{interest}” is not a pending suggestion.")
     if Interest.objects.active().filter(name__iexact=interest.name).exists():
@@ -204,6 +212,7 @@ def interest_approve(*, interest: Interest) -> None:
 @transaction.atomic
 def interest_retire(*, interest: Interest) -> None:
     """Retire a tag: members keep nothing pointing at a tag nobody can pick."""
+    _forget_directory_filters()
     affected = list(interest.member_links.values_list("profile_id", flat=True))
     interest.status = Interest.Status.RETIRED
     interest.save(update_fields=["status"])
@@ -220,6 +229,7 @@ def interest_merge(*, source: Interest, target: Interest) -> int:
     goals tied to the source follow, and the source is retired with a pointer to the
     target so that its old address redirects. Returns the number of links moved.
     """
+    _forget_directory_filters()
     if source.pk == target.pk:
         raise ValidationError("A tag cannot be merged into itself.")
     if target.status != Interest.Status.ACTIVE:

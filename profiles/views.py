@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -442,6 +443,20 @@ def goal_remove(request: HttpRequest, pk: int) -> HttpResponse:
 # Other members.
 
 
+class DirectoryPaginator(Paginator):
+    """Counts matches only up to DIRECTORY_COUNT_CAP: counting a broad search
+    exactly means reading every listed member on every page view."""
+
+    @cached_property
+    def count(self) -> int:
+        cap = settings.DIRECTORY_COUNT_CAP
+        return self.object_list.order_by()[: cap + 1].count()
+
+    @property
+    def is_capped(self) -> bool:
+        return self.count > settings.DIRECTORY_COUNT_CAP
+
+
 @require_GET
 @login_required
 def directory(request: HttpRequest) -> HttpResponse:
@@ -455,7 +470,7 @@ def directory(request: HttpRequest) -> HttpResponse:
         specialty_slug=data.get("specialty", ""),
         goal_slug=data.get("goal", ""),
     )
-    page = Paginator(profiles, settings.DIRECTORY_PAGE_SIZE).get_page(
+    page = DirectoryPaginator(profiles, settings.DIRECTORY_PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     query_string = request.GET.copy()
@@ -465,6 +480,7 @@ def directory(request: HttpRequest) -> HttpResponse:
         "page": page,
         "query_string": query_string.urlencode(),
         "selected_interests": set(data.get("interest", [])),
+        "count_cap": settings.DIRECTORY_COUNT_CAP,
         **selectors.directory_filters(),
     }
     template = "profiles/directory.html"

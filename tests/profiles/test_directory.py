@@ -88,3 +88,35 @@ def test_a_page_number_past_the_end_shows_the_last_page(member_client, other_mem
     assert response.status_code == 200
     response = member_client.get(reverse("directory"), {"page": "abc"})
     assert response.status_code == 200
+
+
+def test_a_broad_search_counts_only_up_to_the_cap(member_client, interests, settings):
+    settings.DIRECTORY_COUNT_CAP = 5
+    settings.DIRECTORY_PAGE_SIZE = 2
+    for _ in range(8):
+        _onboarded(interests=interests[:3])
+    response = member_client.get(reverse("directory"))
+    assert "More than 5 members" in response.text
+    assert "Page 1</span>" in response.text
+    settings.DIRECTORY_COUNT_CAP = 50
+    response = member_client.get(reverse("directory"))
+    assert "8 members" in response.text
+    assert "Page 1 of 4" in response.text
+
+
+def test_an_unknown_tag_in_a_filter_matches_nobody(member_client, interests):
+    _onboarded(interests=interests[:3])
+    response = member_client.get(
+        reverse("directory"), {"interest": [interests[0].slug, "no-such-tag"]}
+    )
+    assert response.context["page"].paginator.count == 0
+
+
+def test_retiring_a_tag_removes_it_from_the_cached_filters(
+    member_client, interests, django_capture_on_commit_callbacks
+):
+    _onboarded(interests=interests[:3])
+    assert interests[0].slug in member_client.get(reverse("directory")).text
+    with django_capture_on_commit_callbacks(execute=True):
+        services.interest_retire(interest=interests[0])
+    assert interests[0].slug not in member_client.get(reverse("directory")).text
