@@ -5,6 +5,9 @@ from django.urls import NoReverseMatch, path, reverse
 from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
+from introductions.admin import IntroductionAdmin
+from introductions.models import Introduction
+
 from .models import AutoPause, LeftOut, Round, RoundBlock, RoundPair
 
 
@@ -145,3 +148,29 @@ class AutoPauseAdmin(admin.ModelAdmin):
     list_select_related = ["profile"]
     raw_id_fields = ["profile", "round"]
     date_hierarchy = "created_at"
+
+
+class RoundFilter(admin.SimpleListFilter):
+    """Introductions by the round that proposed them."""
+
+    title = "round"
+    parameter_name = "round"
+
+    def lookups(self, request, model_admin):
+        return [(r.pk, str(r)) for r in Round.objects.order_by("-pk")[:30]]
+
+    def queryset(self, request, queryset):
+        if not self.value() or not self.value().isdigit():
+            return queryset
+        proposed = RoundPair.objects.filter(round_id=self.value())
+        return queryset.filter(pk__in=proposed.values("introduction_id"))
+
+
+# Introductions know nothing of rounds (the apps depend the other way), so the round
+# filter is added here, on top of the introductions app's own admin.
+admin.site.unregister(Introduction)
+
+
+@admin.register(Introduction)
+class IntroductionWithRoundAdmin(IntroductionAdmin):
+    list_filter = (*IntroductionAdmin.list_filter, RoundFilter)

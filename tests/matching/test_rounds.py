@@ -401,3 +401,17 @@ def test_a_member_who_leaves_mid_round_gets_no_intro(journalists, leaves):
     assert done.pairs_chosen == 0
     assert not Introduction.objects.exists()
     assert not RoundPair.objects.filter(round=round_).exists()
+
+
+def test_the_introductions_admin_filters_by_round(journalists, admin_client):
+    first = run_round()
+    intro = Introduction.objects.get()
+    other = Introduction.objects.create(
+        member_a=journalists[0], member_b=journalists[2], state="declined"
+    )
+    url = reverse("admin:introductions_introduction_changelist")
+
+    listed = admin_client.get(url, {"round": first.pk}).context["cl"].result_list
+
+    assert list(listed) == [intro]
+    assert other not in listed
