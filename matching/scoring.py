@@ -46,19 +46,23 @@ entry and are skipped; the others are scored by one vectorised pass (goal kinds 
 bit masks and a popcount, the specialty bonus) that feeds a k-entry list sorted
 best-first. The k best under a total order (score, then tie rank) do not depend on
 the order the columns are visited in, so the result is the same whatever the
-column order, tile, group size, block split or thread count.
+column order, tile, group size, block split or thread count. (A NaN score,
+impossible with finite weights and idf, may be dropped where a full scan kept it.)
 
 Ties (common: many pairs share only goals and the specialty bonus) are broken by
 ``priority[j]`` ascending (who has waited longest), then j ascending.
 
-Why this method: the work is n^2 simple operations (the goal term is nonzero for
-pairs with no shared tag, so no sparse method can skip them exactly), done as one
-vectorised pass per row with O(n) memory per thread and no n x n matrix. Plain
+Why this method: the work is n^2 simple operations in the worst case (the goal
+term is nonzero for pairs with no shared tag, so no sparse method can skip them
+exactly), done with O(R * tile) memory per thread and no n x n matrix; the exact
+block bound then skips most of the scan without changing any result. Plain
 ``scipy.sparse`` matmul + ``argpartition`` is exact too but materialises big
-products (issue 7 measured ~130 s at 100,000 members). Measured here (bench/core.py,
-2 cores shared with other jobs): about 2.1-2.8 ns of CPU per scored pair, i.e.
-~21 CPU-s at 100,000 members and ~2,300-2,800 CPU-s at 1,000,000 (extrapolated from
-measured 50,000-row blocks), peak RSS 267 MB at 100,000.
+products (issue 7 measured ~130 s at 100,000 members). Measured here (bench/core.py
+and A/B runs in one process, 2 cores shared with other jobs, load average 2-6): at
+1,000,000 members ~1.0 ns of CPU per pair (the previous one-row-at-a-time full scan:
+~1.6-2.3 ns, memory-bound), i.e. ~1,000 CPU-s for a whole round, extrapolated from
+20,000-row samples; at 100,000 members ~1.2 ns (previous: ~1.4), where the columns
+fit in cache anyway. About 60% of what remains is the scatter of posting lists.
 """
 
 from __future__ import annotations
@@ -69,7 +73,8 @@ import numpy as np
 from numba import njit, prange, types
 from numba.extending import intrinsic
 
-# Columns scanned per inner block: big enough to vectorise, small enough for L1.
+# Columns per bound check and scan block: small, so that the bound of most blocks
+# falls below the k-th score (64: ~6% of blocks scanned at 1,000,000 members).
 _SCAN_BLOCK = 64
 # Rows per parallel work item: they share each pass over a tile of columns.
 _ROWS_PER_TASK = 16
