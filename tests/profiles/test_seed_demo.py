@@ -5,26 +5,13 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.core.management import CommandError, call_command
 
+from profiles.forms import STAGES_FOR_ROLE
 from profiles.management.commands.seed_demo import DEMO_LOGIN, DEMO_PASSWORD
 from profiles.models import CallWindow, MemberGoal, Profile, User
 
 pytestmark = pytest.mark.django_db
 
 DEMO_SUFFIX = "@demo.grapevyne.org"
-STAGES_FOR_ROLE = {
-    Profile.Role.STUDENT: {
-        Profile.CareerStage.PRECLINICAL,
-        Profile.CareerStage.CLINICAL,
-    },
-    Profile.Role.RESIDENT: {Profile.CareerStage.TRAINING},
-    Profile.Role.FELLOW: {Profile.CareerStage.TRAINING},
-    Profile.Role.ATTENDING: {
-        Profile.CareerStage.EARLY,
-        Profile.CareerStage.MID,
-        Profile.CareerStage.LATE,
-    },
-    Profile.Role.RETIRED: {Profile.CareerStage.RETIRED},
-}
 
 
 def _seed(members: int, seed: int = 1) -> str:
