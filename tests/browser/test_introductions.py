@@ -173,6 +173,9 @@ def test_both_members_accept_from_their_email_and_are_connected(
     expect(
         page.get_by_role("heading", name="You are connected with Nadia Haddad")
     ).to_be_visible()
+    # The link's holder is its recipient: the page gives the contact and the times.
+    expect(page.get_by_role("link", name="nadia@example.org")).to_be_visible()
+    expect(page.get_by_text("-minute calls (your time)")).to_be_visible()
     screenshots.take(page, "intro-connected")
     intro.refresh_from_db()
     assert intro.state == Introduction.State.CONNECTED
