@@ -546,16 +546,6 @@ def feedback_record(
     return feedback
 
 
-@transaction.atomic
-def member_pause_intros(*, member: Profile) -> Profile:
-    """Stop new introductions until the member sets a frequency again."""
-    Profile.objects.filter(pk=member.pk).update(
-        intro_frequency=Profile.Frequency.PAUSED, updated_at=timezone.now()
-    )
-    member.refresh_from_db(fields=["intro_frequency", "updated_at"])
-    return member
-
-
 # --- Outbox sending ------------------------------------------------------------
 
 

@@ -16,6 +16,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from profiles import selectors as profile_selectors
+from profiles import services as profile_services
 from profiles.models import Block, Profile
 from profiles.ratelimits import member_rate_limit
 
@@ -199,7 +200,7 @@ def link_pause(request: HttpRequest, token: str) -> HttpResponse:
         return problem
     if request.method == "GET":
         return render(request, "introductions/pause.html", {"member": member})
-    services.member_pause_intros(member=member)
+    profile_services.profile_pause(profile=member)
     return render(request, "introductions/link_done.html", {"action": "pause"})
 
 
