@@ -5,6 +5,7 @@ a console error or an uncaught exception, which is how CSP violations surface.
 """
 
 import os
+from http import HTTPStatus
 from pathlib import Path
 
 import pytest
@@ -75,6 +76,16 @@ class BrowserErrors:
         page.on("console", self._on_console)
         page.on("pageerror", lambda exc: self.messages.append(f"uncaught: {exc}"))
         return page
+
+    def only_the_status_was_logged(self, url: str, status: int) -> None:
+        """Chromium logs a deliberate 4xx (a friendly error page, a form error for
+        htmx) as a console error: allow exactly that one line and nothing else."""
+        reason = HTTPStatus(status).phrase
+        assert self.messages == [
+            "Failed to load resource: the server responded with a status of "
+            f"{status} ({reason}) ({url})"
+        ]
+        self.messages.clear()
 
     def _on_console(self, message: ConsoleMessage) -> None:
         if message.type == "error":

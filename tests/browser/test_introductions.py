@@ -274,17 +274,6 @@ def test_declining_from_the_email_keeps_a_private_reason(new_page, mail_dir):
     assert getattr(intro, f"{side}_decline_reason") == "not_my_field"
 
 
-def _only_the_status_was_logged(browser_errors, url: str, status: int) -> None:
-    """Chromium logs a document's own 4xx status as a console error; allow that
-    one line (the friendly page's status is deliberate) and nothing else."""
-    reason = {400: "Bad Request", 409: "Conflict"}[status]
-    assert browser_errors.messages == [
-        "Failed to load resource: the server responded with a status of "
-        f"{status} ({reason}) ({url})"
-    ]
-    browser_errors.messages.clear()
-
-
 def _tampered(link: str) -> str:
     """The same link with one character of its signature changed."""
     head, last = link.rstrip("/")[:-1], link.rstrip("/")[-1]
@@ -310,7 +299,7 @@ def test_a_forged_link_shows_a_friendly_page_and_changes_nothing(
     expect(page.get_by_role("link", name="Go to your dashboard")).to_be_visible()
     intro.refresh_from_db()
     assert intro.state == Introduction.State.OFFERED
-    _only_the_status_was_logged(browser_errors, forged, 400)
+    browser_errors.only_the_status_was_logged(forged, 400)
 
 
 def test_a_reused_link_says_the_member_already_answered(
@@ -332,4 +321,4 @@ def test_a_reused_link_says_the_member_already_answered(
     expect(page.get_by_role("heading", name="You already answered")).to_be_visible()
     intro.refresh_from_db()
     assert intro.state == Introduction.State.ACCEPTED_ONE
-    _only_the_status_was_logged(browser_errors, accept, 409)
+    browser_errors.only_the_status_was_logged(accept, 409)

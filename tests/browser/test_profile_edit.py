@@ -128,3 +128,20 @@ def test_a_member_edits_bio_and_npi_and_is_found_in_the_directory(
     expect(reader.locator("article.profile")).to_contain_text(bio)
     expect(reader.get_by_text("NPI on file")).to_be_visible()
     expect(reader.locator("article.profile")).not_to_contain_text(writer.user.email)
+
+
+def test_form_errors_from_an_htmx_post_are_shown_in_place(
+    new_page, writer, browser_errors, live_server
+):
+    """A 422 (form errors) and a 429 (rate limit) must be swapped in, not dropped."""
+    page = new_page()
+    _log_in(page, writer)
+    page.goto("/profile/goals/")
+    page.evaluate("window.stillHere = true")
+
+    page.get_by_label("Goal").select_option(index=1)
+    page.get_by_role("button", name="Add goal").click()
+
+    expect(page.locator("#goals")).to_contain_text("This field is required.")
+    assert page.evaluate("window.stillHere") is True
+    browser_errors.only_the_status_was_logged(f"{live_server.url}/goals/add/", 422)
