@@ -76,7 +76,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "profile": profile,
             "completeness": selectors.profile_completeness(profile=profile),
             "resources": selectors.dashboard_resources(profile=profile),
-            "interest_count": profile.member_interests.count(),
             "pause_form": PauseForm(),
         },
     )
@@ -329,12 +328,10 @@ def _interest_change(request: HttpRequest, change) -> HttpResponse:
             error = exc.messages[0]
     else:
         error = form.errors["interest"][0]
-    if request.htmx:
-        if error:
-            messages.error(request, error)
-        return _render_picker(request, profile, status=422 if error else 200)
     if error:
         messages.error(request, error)
+    if request.htmx:
+        return _render_picker(request, profile, status=422 if error else 200)
     return redirect(_next_url(request, reverse("profile_interests")))
 
 
