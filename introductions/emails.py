@@ -44,10 +44,14 @@ def pause_url(member: Profile) -> str:
     return link(tokens.PAUSE, member=member, intro=None)
 
 
-def list_headers(member: Profile) -> dict:
-    """RFC 8058 one-click unsubscribe, which here pauses introductions."""
+def list_headers(pause_link: str) -> dict:
+    """RFC 8058 one-click unsubscribe, which here pauses introductions.
+
+    Takes the link the body shows, so header and body carry the very same token
+    (two signings a second apart would differ in their timestamps).
+    """
     return {
-        "List-Unsubscribe": f"<{pause_url(member)}>",
+        "List-Unsubscribe": f"<{pause_link}>",
         "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
     }
 
@@ -132,7 +136,9 @@ def render_offer(
         if reminder
         else f"Would you like to meet {other.name}?"
     )
-    return RenderedEmail(_prefix(subject), text, html, list_headers(reader))
+    return RenderedEmail(
+        _prefix(subject), text, html, list_headers(context["pause_url"])
+    )
 
 
 def connected_subject(intro: Introduction) -> str:
@@ -186,7 +192,7 @@ def render_connected(
         "reader_zone": reader.time_zone,
     }
     text, html = _render("connected", context)
-    headers = list_headers(reader) | {"Reply-To": other.user.email}
+    headers = list_headers(context["pause_url"]) | {"Reply-To": other.user.email}
     return RenderedEmail(connected_subject(intro), text, html, headers, attachments)
 
 
@@ -197,7 +203,7 @@ def render_closed(intro: Introduction, reader: Profile) -> RenderedEmail:
         _prefix("This introduction did not happen this time"),
         text,
         html,
-        list_headers(reader),
+        list_headers(context["pause_url"]),
     )
 
 
@@ -217,7 +223,10 @@ def render_follow_up(intro: Introduction, reader: Profile) -> RenderedEmail:
     context = _base_context(intro, reader) | {"other": other, "answers": answers}
     text, html = _render("follow_up", context)
     return RenderedEmail(
-        _prefix(f"Did you meet {other.name}?"), text, html, list_headers(reader)
+        _prefix(f"Did you meet {other.name}?"),
+        text,
+        html,
+        list_headers(context["pause_url"]),
     )
 
 

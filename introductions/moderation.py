@@ -307,7 +307,7 @@ def _enqueue_warning(
         ),
         text_body=render_to_string("emails/moderation_warning.txt", context),
         html_body=render_to_string("emails/moderation_warning.html", context),
-        headers=emails.list_headers(member),
+        headers=emails.list_headers(context["pause_url"]),
         created_at=now,
     )
     transaction.on_commit(lambda: send_outbox_email.delay(email.pk), robust=True)

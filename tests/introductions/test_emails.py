@@ -1,10 +1,11 @@
-from datetime import time
+from datetime import UTC, datetime, time
 from zoneinfo import ZoneInfo
 
+import time_machine
 from django.core import mail
 from icalendar import Calendar
 
-from introductions import services
+from introductions import emails, services
 from introductions.models import OutboxEmail
 
 from .conftest import weekday_windows
@@ -61,6 +62,18 @@ def test_every_email_has_one_click_pause_headers_and_a_pause_link(offered):
         "List-Unsubscribe=One-Click"
     )
     assert header.strip("<>") in email.text_body
+
+
+def test_header_and_body_carry_the_same_pause_link_across_a_second_boundary(offered):
+    # Signed links embed the second they were made: rendering that starts a
+    # microsecond before a new second must still give one link, not two.
+    just_before_a_second = datetime(2026, 11, 25, 9, 0, 0, 999_999, tzinfo=UTC)
+    with time_machine.travel(just_before_a_second, tick=True):
+        rendered = emails.render_offer(offered, offered.member_a, reminder=False)
+
+    header = rendered.headers["List-Unsubscribe"].strip("<>")
+    assert header in rendered.text_body
+    assert header in rendered.html_body
 
 
 def test_the_connected_email_reveals_addresses_sensitive_tags_and_slots(offered):
