@@ -134,8 +134,12 @@ DATABASES = {
 }
 # JIT compiling pays off for long analytical queries, not for page queries: it
 # added seconds to directory queries whose estimated cost crossed jit_above_cost.
-DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=" + (
-    "on" if env_bool("DB_JIT", False) else "off"
+# Parallel workers likewise: a broad directory search spread over both cores of a
+# small server made every other request wait, for a page that was no faster under
+# load (bench/load.py). Many small queries side by side beat one fast one.
+DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
+    f"-c jit={'on' if env_bool('DB_JIT', False) else 'off'}"
+    f" -c max_parallel_workers_per_gather={env_int('DB_PARALLEL_WORKERS', 0)}"
 )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -155,6 +159,13 @@ AUTHENTICATION_BACKENDS = [
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
 _VALIDATORS = "django.contrib.auth.password_validation"
+# Argon2id first (see profiles/hashers.py); the others still verify older hashes,
+# which Django then re-encodes with the first.
+PASSWORD_HASHERS = [
+    "profiles.hashers.OwaspArgon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": f"{_VALIDATORS}.UserAttributeSimilarityValidator"},
     {"NAME": f"{_VALIDATORS}.MinimumLengthValidator"},
