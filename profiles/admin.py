@@ -209,7 +209,7 @@ class ProfileAdmin(admin.ModelAdmin):
     list_select_related = ["specialty"]
     raw_id_fields = ["user"]
     inlines = [MemberInterestInline, MemberGoalInline, CallWindowInline]
-    exclude = ["search_vector"]
+    exclude = ["search_vector", "name_vector"]
 
 
 @admin.register(Block)

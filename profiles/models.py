@@ -327,11 +327,15 @@ class Profile(models.Model):
     onboarded_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
+    # The directory's search documents: everything public about the member, and
+    # apart from it their name and specialty, which a search lists first.
     search_vector = SearchVectorField(null=True, editable=False)
+    name_vector = SearchVectorField(null=True, editable=False)
 
     class Meta:
         indexes = [
             GinIndex(fields=["search_vector"], name="profile_search_gin"),
+            GinIndex(fields=["name_vector"], name="profile_name_search_gin"),
             # The directory's default order, read 20 rows at a time.
             models.Index(
                 fields=["display_name", "id"],

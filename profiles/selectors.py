@@ -4,12 +4,11 @@ import re
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.contrib.postgres.search import SearchQuery
 from django.core.cache import cache
 from django.db.models import (
     Case,
     Count,
-    F,
     Prefetch,
     Q,
     QuerySet,
@@ -120,10 +119,11 @@ def popular_interests_by_category(
     return [c for c in categories if c.popular]
 
 
-def public_interests_prefetch() -> Prefetch:
+def public_interests_prefetch(limit: int | None = None) -> Prefetch:
+    tags = Interest.objects.public().order_by("name")
     return Prefetch(
         "interests",
-        queryset=Interest.objects.public().order_by("name"),
+        queryset=tags[:limit] if limit else tags,
         to_attr="public_interests",
     )
 
@@ -155,6 +155,58 @@ def _visible_to(viewer: User) -> Q:
     )
 
 
+# A directory card shows a member's first few public tags, alphabetically.
+DIRECTORY_CARD_TAGS = 8
+
+
+class DirectoryResults:
+    """A directory listing made of tiers read as one list, each tier in name order.
+
+    A search lists the members whose name or specialty matches first, then those
+    matched by their interests, goals, place or bio. Ranking every match instead
+    (ts_rank) read each matching document: 100 ms for a popular tag's 26,000
+    holders among 100,000 members. A tier in name order is read 20 rows at a time
+    along the directory's name index, and its count stops at the cap.
+    """
+
+    def __init__(self, *tiers: QuerySet[Profile]) -> None:
+        self.tiers = [
+            tier.defer("search_vector", "name_vector")
+            .select_related("specialty")
+            .prefetch_related(public_interests_prefetch(limit=DIRECTORY_CARD_TAGS))
+            for tier in tiers
+        ]
+        self._sizes: dict[int, int] = {}  # tier -> its exact size, once counted
+
+    def count_up_to(self, cap: int) -> int:
+        """The number of members listed, or cap + 1 when there are more."""
+        total = 0
+        for i, tier in enumerate(self.tiers):
+            limit = cap + 1 - total
+            found = tier.order_by()[:limit].count()
+            if found < limit:
+                self._sizes[i] = found
+            total += found
+            if total > cap:
+                break
+        return total
+
+    def __getitem__(self, window: slice) -> list[Profile]:
+        start, stop = window.start or 0, window.stop
+        members: list[Profile] = []
+        for i, tier in enumerate(self.tiers):
+            if stop <= 0:
+                break
+            if i == len(self.tiers) - 1:
+                return members + list(tier[start:stop])
+            size = self._sizes.get(i)
+            in_window = tier.order_by()[:stop].count() if size is None else size
+            if start < in_window:
+                members += tier[start:stop]
+            start, stop = max(start - in_window, 0), stop - in_window
+        return members
+
+
 def directory_profiles(
     *,
     viewer: User,
@@ -162,7 +214,7 @@ def directory_profiles(
     interest_slugs: list[str] | None = None,
     specialty_slug: str = "",
     goal_slug: str = "",
-) -> QuerySet[Profile]:
+) -> DirectoryResults:
     """Members a viewer can find in the directory, best matches first.
 
     Only public tags can be searched or filtered on: a sensitive tag in the URL
@@ -185,7 +237,7 @@ def directory_profiles(
             .values_list("slug", "pk")
         )
         if any(slug not in ids for slug in interest_slugs):
-            return Profile.objects.none()
+            return DirectoryResults(Profile.objects.none())
         for slug in interest_slugs:
             profiles = profiles.filter(member_interests__interest_id=ids[slug])
     if specialty_slug:
@@ -195,47 +247,56 @@ def directory_profiles(
         )
     if goal_slug:
         profiles = profiles.filter(goals__kind__slug=goal_slug).distinct()
+    profiles = profiles.order_by("display_name", "pk")
     query = query.strip()[:200]
-    if query:
-        search = SearchQuery(query, config="english", search_type="websearch") | (
-            SearchQuery(query, config="simple", search_type="websearch")
-        )
-        profiles = (
-            profiles.filter(search_vector=search)
-            .annotate(rank=SearchRank(F("search_vector"), search))
-            .order_by("-rank", "display_name", "pk")
-        )
-    else:
-        profiles = profiles.order_by("display_name", "pk")
-    # The search document is the widest column and never shown: leaving it out
-    # keeps the sort of a broad search in memory.
-    return (
-        profiles.defer("search_vector")
-        .select_related("specialty")
-        .prefetch_related(public_interests_prefetch(), _goals_prefetch())
+    if not query:
+        return DirectoryResults(profiles)
+    search = SearchQuery(query, config="english", search_type="websearch") | (
+        SearchQuery(query, config="simple", search_type="websearch")
+    )
+    return DirectoryResults(
+        profiles.filter(name_vector=search),
+        profiles.filter(search_vector=search).exclude(name_vector=search),
     )
 
 
 DIRECTORY_FILTERS_CACHE_SECONDS = 600
-DIRECTORY_FILTERS_CACHE_KEY = "directory:popular-tags:v1"
+DIRECTORY_FILTERS_CACHE_KEY = "directory:popular-tags:v2"
+
+
+@dataclass(frozen=True)
+class FilterCategory:
+    name: str
+    tags: tuple[tuple[str, str], ...]  # (slug, name), most picked first
+
+
+def _directory_tag_filters() -> list[FilterCategory]:
+    return [
+        FilterCategory(
+            name=category.name,
+            tags=tuple((tag.slug, tag.name) for tag in category.popular),
+        )
+        for category in popular_interests_by_category(per_category=50, public_only=True)
+    ]
 
 
 def directory_filters() -> dict:
-    """The choices for the directory's filter form.
+    """The choices for the directory's filter form, as plain values.
 
     The most-picked tags are counted over every member's interests (a scan of the
     whole link table), so the list is cached for a few minutes: popularity does not
-    change from one page view to the next. Curating a tag clears it.
+    change from one page view to the next. Curating a tag clears it. Plain tuples,
+    not model instances: unpickling 250 tags on every page view cost more than the
+    member query itself.
     """
-    categories = cache.get_or_set(
-        DIRECTORY_FILTERS_CACHE_KEY,
-        lambda: popular_interests_by_category(per_category=50, public_only=True),
-        DIRECTORY_FILTERS_CACHE_SECONDS,
-    )
     return {
-        "categories": categories,
-        "specialties": Specialty.objects.active(),
-        "goal_kinds": GoalKind.objects.active(),
+        "categories": cache.get_or_set(
+            DIRECTORY_FILTERS_CACHE_KEY,
+            _directory_tag_filters,
+            DIRECTORY_FILTERS_CACHE_SECONDS,
+        ),
+        "specialties": Specialty.objects.active().values_list("slug", "name"),
+        "goal_kinds": GoalKind.objects.active().values_list("slug", "name"),
     }
 
 

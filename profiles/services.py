@@ -20,28 +20,30 @@ from .models import (
 )
 from .selectors import DIRECTORY_FILTERS_CACHE_KEY
 
-# The directory's full-text document. Names use the 'simple' configuration so that
-# surnames are not stemmed; the rest is English. Sensitive tags never enter it.
+# The directory's full-text documents (the whole public profile, and name plus
+# specialty alone). Names use the 'simple' configuration so that surnames are not
+# stemmed; the rest is English. Sensitive tags never enter them.
 _SEARCH_VECTOR_SQL = """
 UPDATE profiles_profile AS p
 SET search_vector =
-    setweight(to_tsvector('simple', coalesce(p.display_name, '')), 'A')
-    || setweight(to_tsvector('english', coalesce(s.name, '')), 'A')
-    || setweight(to_tsvector('english', coalesce((
-        SELECT string_agg(i.name, ' ')
-        FROM profiles_memberinterest mi
-        JOIN profiles_interest i ON i.id = mi.interest_id
-        WHERE mi.profile_id = p.id AND i.status = 'active' AND NOT i.sensitive
-    ), '')), 'B')
-    || setweight(to_tsvector('english', coalesce((
-        SELECT string_agg(k.name, ' ')
-        FROM profiles_membergoal g
-        JOIN profiles_goalkind k ON k.id = g.kind_id
-        WHERE g.profile_id = p.id
-    ), '')), 'B')
-    || setweight(to_tsvector('english',
-        concat_ws(' ', p.institution, CASE WHEN p.show_city THEN p.city END,
-                  p.region, p.bio)), 'C')
+    to_tsvector('simple', coalesce(p.display_name, ''))
+    || to_tsvector('english', concat_ws(' ', s.name,
+        (
+            SELECT string_agg(i.name, ' ')
+            FROM profiles_memberinterest mi
+            JOIN profiles_interest i ON i.id = mi.interest_id
+            WHERE mi.profile_id = p.id AND i.status = 'active' AND NOT i.sensitive
+        ),
+        (
+            SELECT string_agg(k.name, ' ')
+            FROM profiles_membergoal g
+            JOIN profiles_goalkind k ON k.id = g.kind_id
+            WHERE g.profile_id = p.id
+        ),
+        p.institution, CASE WHEN p.show_city THEN p.city END, p.region, p.bio))
+    , name_vector =
+    to_tsvector('simple', coalesce(p.display_name, ''))
+    || to_tsvector('english', coalesce(s.name, ''))
 FROM profiles_profile AS p2
 LEFT JOIN profiles_specialty AS s ON s.id = p2.specialty_id
 WHERE p.id = p2.id AND p.id = ANY(%s)

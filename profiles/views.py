@@ -446,8 +446,7 @@ class DirectoryPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        cap = settings.DIRECTORY_COUNT_CAP
-        return self.object_list.order_by()[: cap + 1].count()
+        return self.object_list.count_up_to(settings.DIRECTORY_COUNT_CAP)
 
     @property
     def is_capped(self) -> bool:
@@ -478,12 +477,11 @@ def directory(request: HttpRequest) -> HttpResponse:
         "query_string": query_string.urlencode(),
         "selected_interests": set(data.get("interest", [])),
         "count_cap": settings.DIRECTORY_COUNT_CAP,
-        **selectors.directory_filters(),
     }
-    template = "profiles/directory.html"
     if request.htmx and request.htmx.target == "directory-results":
-        template += "#results"
-    return render(request, template, context)
+        return render(request, "profiles/directory.html#results", context)
+    context |= selectors.directory_filters()
+    return render(request, "profiles/directory.html", context)
 
 
 @require_GET

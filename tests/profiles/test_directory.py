@@ -64,6 +64,47 @@ def test_it_finds_members_by_name_interest_specialty_and_goal(member_client):
     assert names(specialty="cardiology") == {cardiologist.display_name}
 
 
+def test_a_search_lists_name_and_specialty_matches_first_then_the_rest_by_name(
+    member_client, settings
+):
+    settings.DIRECTORY_PAGE_SIZE = 2
+    cardiology = SpecialtyFactory(name="Cardiology")
+    research = InterestFactory(name="Cardiology research")
+    by_specialty = [
+        _onboarded(display_name=f"Dr. {name}", specialty=cardiology)
+        for name in ("Zora Zee", "Yusuf Yi", "Mia Moss")
+    ]
+    by_interest = [
+        _onboarded(display_name=f"Dr. {name}", interests=[research])
+        for name in ("Abel Ash", "Bea Bond")
+    ]
+    _onboarded(display_name="Dr. Nobody Else")
+
+    listed = []
+    for page in (1, 2, 3):
+        response = member_client.get(
+            reverse("directory"), {"q": "cardiology", "page": page}
+        )
+        assert response.context["page"].paginator.count == 5
+        listed += [p.display_name for p in response.context["page"].object_list]
+
+    # Within each tier by name; the pages join the tiers without gap or repeat.
+    assert listed == sorted(p.display_name for p in by_specialty) + sorted(
+        p.display_name for p in by_interest
+    )
+
+
+def test_a_name_search_finds_the_named_member_before_mentions_in_bios(
+    member_client,
+):
+    mention = _onboarded(display_name="Dr. Ada Archer", bio="Trained with Dr. Quist.")
+    named = _onboarded(display_name="Dr. Zed Quist")
+
+    response = member_client.get(reverse("directory"), {"q": "quist"})
+
+    assert list(response.context["page"].object_list) == [named, mention]
+
+
 def test_it_never_lists_the_viewer_or_members_who_have_not_finished(
     member_client, member
 ):
