@@ -294,7 +294,7 @@ MAX_GOALS_PER_DIRECTION = 10
 DIRECTORY_PAGE_SIZE = 20
 # Past this many matches the directory says "more than N members" instead of
 # counting them all.
-DIRECTORY_COUNT_CAP = env_int("DIRECTORY_COUNT_CAP", 1000)
+DIRECTORY_COUNT_CAP = env_int("DIRECTORY_COUNT_CAP", 500)
 # Per member and hour (django-ratelimit syntax), beyond allauth's own account limits.
 MEMBER_RATE_LIMITS = {
     "profile_edit": env_str("RATE_LIMIT_PROFILE_EDIT", "120/h"),

@@ -1,37 +1,74 @@
+"""The directory's filter form: about 400 choices on every page view.
+
+Each choice's markup is built once per process (for each version of the choices,
+which are plain, hashable tuples) and a page view only joins the pieces; the same
+markup as template loops took a third of the directory page's time.
+"""
+
+from functools import lru_cache
+
 from django import template
-from django.utils.html import format_html_join
-from django.utils.safestring import mark_safe
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 
 register = template.Library()
 
+# (value, markup when not chosen, markup when chosen)
+Piece = tuple[str, SafeString, SafeString]
+
+
+@lru_cache(maxsize=16)
+def _option_pieces(choices: tuple[tuple[str, str], ...]) -> tuple[Piece, ...]:
+    return tuple(
+        (
+            value,
+            format_html('<option value="{}">{}</option>', value, label),
+            format_html('<option value="{}" selected>{}</option>', value, label),
+        )
+        for value, label in choices
+    )
+
+
+@lru_cache(maxsize=16)
+def _fieldset_pieces(categories: tuple) -> tuple[tuple[SafeString, tuple[Piece, ...]]]:
+    chip = (
+        '<label class="chip">'
+        '<input type="checkbox" name="interest" value="{}"{}> {}</label>'
+    )
+    return tuple(
+        (
+            format_html(
+                '<fieldset class="tag-filter"><legend>{}</legend>', category.name
+            ),
+            tuple(
+                (
+                    slug,
+                    format_html(chip, slug, "", name),
+                    format_html(chip, slug, mark_safe(" checked"), name),
+                )
+                for slug, name in category.tags
+            ),
+        )
+        for category in categories
+    )
+
+
+def _join(pieces: tuple[Piece, ...], chosen) -> str:
+    return "".join(on if value in chosen else off for value, off, on in pieces)
+
 
 @register.simple_tag
-def tag_filter_fieldsets(categories, selected):
-    """The directory's interest checkboxes, one fieldset per category.
+def select_options(choices, selected: str):
+    """<option>s for (value, label) pairs, the selected value marked."""
+    return mark_safe(_join(_option_pieces(tuple(choices)), {selected}))  # noqa: S308 (escaped above)
 
-    About 250 checkboxes: built here in one pass, because the same markup as a
-    template loop took a third of the directory page's time.
-    """
-    return format_html_join(
-        "\n",
-        '<fieldset class="tag-filter"><legend>{}</legend>{}</fieldset>',
-        (
-            (
-                category.name,
-                format_html_join(
-                    "\n",
-                    '<label class="chip"><input type="checkbox" name="interest"'
-                    ' value="{}"{}> {}</label>',
-                    (
-                        (
-                            slug,
-                            mark_safe(" checked") if slug in selected else "",
-                            name,
-                        )
-                        for slug, name in category.tags
-                    ),
-                ),
-            )
-            for category in categories
-        ),
+
+@register.simple_tag
+def tag_filter_fieldsets(categories, selected: set[str]):
+    """The interest checkboxes, one fieldset per category, the selected checked."""
+    return mark_safe(  # noqa: S308 (escaped above)
+        "\n".join(
+            f"{legend}{_join(chips, selected)}</fieldset>"
+            for legend, chips in _fieldset_pieces(tuple(categories))
+        )
     )

@@ -161,3 +161,24 @@ def test_retiring_a_tag_removes_it_from_the_cached_filters(
     with django_capture_on_commit_callbacks(execute=True):
         services.interest_retire(interest=interests[0])
     assert interests[0].slug not in member_client.get(reverse("directory")).text
+
+
+def test_the_filter_form_keeps_the_choices_made_and_escapes_names(member_client):
+    cardiology = SpecialtyFactory(name="Cardiology")
+    SpecialtyFactory(name="Dermatology")
+    odd = InterestFactory(name='<script>"x"</script> & co')
+    plain = InterestFactory(name="Medical journalism")
+    _onboarded(interests=[odd, plain], specialty=cardiology)
+
+    text = member_client.get(
+        reverse("directory"), {"specialty": cardiology.slug, "interest": plain.slug}
+    ).text
+
+    assert f'<option value="{cardiology.slug}" selected>Cardiology</option>' in text
+    assert '<option value="dermatology">Dermatology</option>' in text
+    assert f'value="{plain.slug}" checked> Medical journalism' in text
+    assert (
+        f'value="{odd.slug}"> &lt;script&gt;&quot;x&quot;&lt;/script&gt; &amp; co'
+        in (text)
+    )
+    assert "<script>" not in text.split("<main", 1)[-1]
