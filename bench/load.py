@@ -67,6 +67,8 @@ def server_env(url: str, secret_key: str, settings_dir: str) -> dict:
             "DEBUG": "0",
             "SECRET_KEY": secret_key,
             "ALLOWED_HOSTS": "127.0.0.1",
+            # Locust plays the TLS proxy and says who each client is.
+            "TRUSTED_PROXY_COUNT": "1",
             "REDIS_URL": f"redis://127.0.0.1:6379/{BROKER_DB}",
             "CELERY_BROKER_URL": f"redis://127.0.0.1:6379/{BROKER_DB}",
             "CELERY_RESULT_BACKEND": f"redis://127.0.0.1:6379/{BROKER_DB}",

@@ -2,20 +2,23 @@
 
 Reads the seeding step's hand-over file named by LOAD_BENCH_DATA (JSON: emails,
 password, session keys, accept links, tag/specialty/goal slugs, surnames, member
-ids). Every request says X-Forwarded-Proto: https, as the TLS proxy in front of
-production does, so that the production settings (SSL redirect, Secure cookies)
-work over plain HTTP on 127.0.0.1; POSTs carry an Origin header as browsers do.
+ids). Every request says X-Forwarded-Proto: https and X-Forwarded-For: the
+user's own address, as the TLS proxy in front of production does, so that the
+production settings (SSL redirect, Secure cookies, per-client login limits) work
+over plain HTTP on 127.0.0.1; POSTs carry an Origin header as browsers do.
 
 * Member: already logged in (a seeded session, like most of a site's traffic);
   dashboard, directory (tag filters, text queries, specialty and goal filters,
   next pages) and member profiles.
-* LoggingInMember: the same, after logging in through allauth's form with CSRF.
+* LoggingInMember: the same, after logging in through allauth's form with CSRF;
+  now and then logs out and in again.
 * EmailLinkVisitor: no session; opens a member's signed accept link from an
   offer email (GET: confirmation page), then confirms (POST); each link once.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import os
 import random
@@ -55,6 +58,7 @@ DATA = _load_data()
 _sessions = count()
 _logins = count()
 _links = count()
+_clients = count()
 
 
 def _popular(slugs: list[str]) -> str:
@@ -69,6 +73,14 @@ class _Browser(FastHttpUser):
     default_headers = {"X-Forwarded-Proto": "https"}
 
     def __init__(self, *args, **kwargs) -> None:
+        # Each user is a client of its own behind the proxy (addresses from
+        # 198.18.0.0/15, kept for benchmarks): allauth's per-IP login limits
+        # then apply per member, as in production, and not to the whole run.
+        client_ip = ipaddress.ip_address("198.18.0.1") + next(_clients)
+        self.default_headers = {
+            **type(self).default_headers,
+            "X-Forwarded-For": str(client_ip),
+        }
         super().__init__(*args, **kwargs)
         # The server believes it is behind TLS and marks its cookies Secure; the
         # proxy that would carry them is played by this client on plain HTTP.
@@ -179,11 +191,32 @@ class Member(_Browser):
 
 
 class LoggingInMember(Member):
-    """Logs in through the form on start; then browses like any member."""
+    """Logs in through the form; browses like any member, now and then logs out
+    and back in, so that logins are measured all through the run and not only
+    while the users start."""
 
     weight = 2
 
     def on_start(self) -> None:
+        self._log_in()
+
+    @task(1)
+    def log_out_and_in_again(self) -> None:
+        with self.client.get(
+            "/dashboard/", name="dashboard", catch_response=True
+        ) as page:
+            if page.status_code != 200:
+                page.failure(f"HTTP {page.status_code}")
+                return
+        with self._post_form(
+            "/accounts/logout/", page.text, {}, "logout POST"
+        ) as response:
+            if response.status_code != 302:
+                response.failure(f"logout failed: HTTP {response.status_code}")
+                return
+        self._log_in()
+
+    def _log_in(self) -> None:
         emails = DATA["emails"]
         email = emails[next(_logins) % len(emails)]
         with self.client.get(

@@ -190,6 +190,12 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if not DEBUG else "http"
 # a closed, members-only network.
 ACCOUNT_PREVENT_ENUMERATION = False
 ACCOUNT_RATE_LIMITS_ENABLED = env_bool("ACCOUNT_RATE_LIMITS_ENABLED", True)
+# allauth limits logins and failed logins per client IP. Behind a TLS proxy or load
+# balancer every request comes from the proxy, so one busy minute would lock out
+# the whole site: name how many proxies append to X-Forwarded-For (0: clients
+# connect directly, as in development; never more than there are, or a client
+# could pick its own address).
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"

@@ -91,3 +91,26 @@ def test_allauth_rate_limits_are_on(settings):
     from allauth.account import app_settings
 
     assert app_settings.RATE_LIMITS["login_failed"]
+
+
+def test_behind_a_proxy_login_limits_count_each_client_not_the_proxy(
+    client, settings
+):
+    settings.ACCOUNT_RATE_LIMITS = {"login": "2/m/ip"}
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    user = UserFactory()
+
+    def log_in(client_ip):
+        return client.post(
+            reverse("account_login"),
+            {"login": user.email, "password": TEST_PASSWORD},
+            headers={"X-Forwarded-For": client_ip},
+            REMOTE_ADDR="10.0.0.2",  # the proxy, the same for everyone
+        )
+
+    assert log_in("198.51.100.7").status_code == 302
+    client.logout()
+    assert log_in("198.51.100.7").status_code == 302
+    client.logout()
+    assert log_in("198.51.100.7").status_code == 429
+    assert log_in("203.0.113.9").status_code == 302
