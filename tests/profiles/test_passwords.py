@@ -20,8 +20,8 @@ def test_new_passwords_are_argon2id_with_owasp_parameters(production_hashers):
 
     assert (algorithm, variant) == ("argon2", "argon2id")
     assert dict(p.split("=") for p in params.split(",")) == {
-        "m": str(19 * 1024),
-        "t": "2",
+        "m": str(7 * 1024),
+        "t": "5",
         "p": "1",
     }
 
@@ -41,4 +41,4 @@ def test_a_member_with_an_older_hash_logs_in_and_gets_it_upgraded(
     assert response.status_code == 302
     user.refresh_from_db()
     assert user.password.startswith("argon2$argon2id$")
-    assert "m=19456,t=2,p=1" in user.password
+    assert "m=7168,t=5,p=1" in user.password
