@@ -93,9 +93,7 @@ def test_allauth_rate_limits_are_on(settings):
     assert app_settings.RATE_LIMITS["login_failed"]
 
 
-def test_behind_a_proxy_login_limits_count_each_client_not_the_proxy(
-    client, settings
-):
+def test_behind_a_proxy_login_limits_count_each_client_not_the_proxy(client, settings):
     settings.ACCOUNT_RATE_LIMITS = {"login": "2/m/ip"}
     settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
     user = UserFactory()
