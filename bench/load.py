@@ -31,8 +31,10 @@ from __future__ import annotations
 import argparse
 import contextlib
 import csv
+import http.cookiejar
 import json
 import os
+import re
 import secrets
 import shutil
 import signal
@@ -42,6 +44,7 @@ import sys
 import tempfile
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -54,6 +57,8 @@ VENV_BIN = Path(sys.executable).parent
 BROKER_DB, CACHE_DB = 8, 9
 TARGET_P95_MS = 200
 SESSIONS = 200
+# Not imported from the locustfile: importing locust patches the interpreter.
+CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
 def free_port() -> int:
@@ -124,7 +129,7 @@ def warm_up(base: str, data: dict, workers: int) -> None:
         f"/members/{data['member_ids'][0]}/",
         "/accounts/login/",
     ]
-    for _ in range(workers * 2):
+    for n in range(workers * 2):
         for path in paths:
             request = urllib.request.Request(base + path, headers=headers)  # noqa: S310
             with (
@@ -132,6 +137,41 @@ def warm_up(base: str, data: dict, workers: int) -> None:
                 urllib.request.urlopen(request, timeout=30) as response,  # noqa: S310
             ):
                 response.read()
+        _warm_up_login(base, data["emails"][-1 - n], data["password"])
+
+
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def _warm_up_login(base: str, email: str, password: str) -> None:
+    """A login through the form, so that no worker meets its first one timed."""
+    jar = http.cookiejar.CookieJar(
+        http.cookiejar.DefaultCookiePolicy(secure_protocols=("https", "http"))
+    )
+    opener = urllib.request.build_opener(
+        urllib.request.HTTPCookieProcessor(jar), _NoRedirects
+    )
+    origin = f"https://{urllib.parse.urlparse(base).netloc}"
+    headers = {"X-Forwarded-Proto": "https"}
+    url = f"{base}/accounts/login/"
+    page_request = urllib.request.Request(url, headers=headers)  # noqa: S310
+    with opener.open(page_request, timeout=30) as page:
+        token = CSRF_INPUT.search(page.read().decode()).group(1)
+    form = {"csrfmiddlewaretoken": token, "login": email, "password": password}
+    request = urllib.request.Request(  # noqa: S310 (http://127.0.0.1 only)
+        url,
+        data=urllib.parse.urlencode(form).encode(),
+        headers={**headers, "Origin": origin, "Referer": url},
+    )
+    try:
+        opener.open(request, timeout=30).close()
+    except urllib.error.HTTPError as answer:
+        if answer.code == 302:  # logged in, sent on to the dashboard
+            return
+        raise
+    raise RuntimeError(f"the warm-up login as {email} showed the form again")
 
 
 def read_stats(prefix: str) -> tuple[list[dict], dict]:
