@@ -21,6 +21,7 @@ from .models import (
     Interest,
     InterestCategory,
     MemberGoal,
+    MemberInterest,
     Profile,
     Resource,
     Specialty,
@@ -119,15 +120,10 @@ def popular_interests_by_category(
     return [c for c in categories if c.popular]
 
 
-def public_interests_prefetch(
-    limit: int | None = None, only: list[str] | None = None
-) -> Prefetch:
-    tags = Interest.objects.public().order_by("name")
-    if only:
-        tags = tags.only(*only)
+def public_interests_prefetch() -> Prefetch:
     return Prefetch(
         "interests",
-        queryset=tags[:limit] if limit else tags,
+        queryset=Interest.objects.public().order_by("name"),
         to_attr="public_interests",
     )
 
@@ -184,11 +180,7 @@ class DirectoryResults:
 
     def __init__(self, *tiers: QuerySet[Profile]) -> None:
         self.tiers = [
-            tier.only(*DIRECTORY_CARD_FIELDS)
-            .select_related("specialty")
-            .prefetch_related(
-                public_interests_prefetch(limit=DIRECTORY_CARD_TAGS, only=["name"])
-            )
+            tier.only(*DIRECTORY_CARD_FIELDS).select_related("specialty")
             for tier in tiers
         ]
         self._sizes: dict[int, int] = {}  # tier -> its exact size, once counted
@@ -213,13 +205,32 @@ class DirectoryResults:
             if stop <= 0:
                 break
             if i == len(self.tiers) - 1:
-                return members + list(tier[start:stop])
+                return members + _cards(tier, start, stop)
             size = self._sizes.get(i)
             in_window = tier.order_by()[:stop].count() if size is None else size
             if start < in_window:
-                members += tier[start:stop]
+                members += _cards(tier, start, stop)
             start, stop = max(start - in_window, 0), stop - in_window
         return members
+
+
+def _cards(tier: QuerySet[Profile], start: int, stop: int) -> list[Profile]:
+    """One page of a tier, each member with the names of their first public tags
+    as `card_tags`: plain names in one query, no tag objects to build."""
+    members = list(tier[start:stop])
+    names: dict[int, list[str]] = {member.pk: [] for member in members}
+    links = (
+        MemberInterest.objects.filter(
+            profile__in=members, interest__in=Interest.objects.public()
+        )
+        .order_by("interest__name")
+        .values_list("profile_id", "interest__name")
+    )
+    for profile_id, name in links:
+        names[profile_id].append(name)
+    for member in members:
+        member.card_tags = names[member.pk][:DIRECTORY_CARD_TAGS]
+    return members
 
 
 def directory_profiles(

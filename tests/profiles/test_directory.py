@@ -182,3 +182,14 @@ def test_the_filter_form_keeps_the_choices_made_and_escapes_names(member_client)
         in (text)
     )
     assert "<script>" not in text.split("<main", 1)[-1]
+
+
+def test_a_card_shows_the_first_eight_public_tags_alphabetically(member_client):
+    tags = [InterestFactory(name=f"Topic {letter}") for letter in "JIHGFEDCBA"]
+    _onboarded(display_name="Dr. Many Tags", interests=tags)
+
+    text = member_client.get(reverse("directory"), {"q": "many"}).text
+
+    shown = [f"Topic {letter}" for letter in "ABCDEFGH"]
+    assert "".join(f'<li class="tag">{name}</li>' for name in shown) in text
+    assert '<li class="tag">Topic I</li>' not in text
