@@ -193,3 +193,29 @@ def test_a_card_shows_the_first_eight_public_tags_alphabetically(member_client):
     shown = [f"Topic {letter}" for letter in "ABCDEFGH"]
     assert "".join(f'<li class="tag">{name}</li>' for name in shown) in text
     assert '<li class="tag">Topic I</li>' not in text
+
+
+def test_a_search_broader_than_the_cap_is_remembered_and_a_narrow_one_is_not(
+    member_client, interests, settings
+):
+    settings.DIRECTORY_COUNT_CAP = 2
+    broad = [_onboarded(interests=interests[:3]) for _ in range(4)]
+    narrow = _onboarded(display_name="Dr. Rare Name", interests=interests[1:4])
+
+    def count_text(**params):
+        text = member_client.get(reverse("directory"), params).text
+        return text.split('<p class="count">', 1)[1].split("</p>", 1)[0]
+
+    assert count_text(interest=interests[0].slug) == "More than 2 members"
+    assert count_text(q="rare") == "1 member"
+
+    for profile in broad:
+        profile.listed_in_directory = False
+        profile.save()
+    _onboarded(display_name="Dr. Rare Again", interests=interests[1:4])
+
+    # Counting the broad search again would cost as much as the first time;
+    # "more than the cap" stays true long enough to be remembered.
+    assert count_text(interest=interests[0].slug) == "More than 2 members"
+    assert count_text(q="rare") == "2 members"
+    assert narrow.display_name in member_client.get(reverse("directory")).text
