@@ -219,3 +219,26 @@ def test_a_search_broader_than_the_cap_is_remembered_and_a_narrow_one_is_not(
     assert count_text(interest=interests[0].slug) == "More than 2 members"
     assert count_text(q="rare") == "2 members"
     assert narrow.display_name in member_client.get(reverse("directory")).text
+
+
+def test_the_specialty_filter_includes_its_subspecialties_and_goal_either_side(
+    member_client,
+):
+    # Names the seeded taxonomy does not have: the factory reuses a known slug.
+    cardiology = SpecialtyFactory(name="Zz heart medicine")
+    interventional = SpecialtyFactory(name="Zz heart catheters", parent=cardiology)
+    mentoring = GoalKindFactory(name="Mentorship")
+    seeker = _onboarded(display_name="Dr. Seeking", specialty=interventional)
+    offerer = _onboarded(display_name="Dr. Offering", specialty=cardiology)
+    MemberGoalFactory(profile=seeker, kind=mentoring, direction="seek")
+    MemberGoalFactory(profile=offerer, kind=mentoring, direction="offer")
+    _onboarded(display_name="Dr. Elsewhere")
+
+    def names(**params):
+        response = member_client.get(reverse("directory"), params)
+        return [p.display_name for p in response.context["page"].object_list]
+
+    assert names(specialty=cardiology.slug) == ["Dr. Offering", "Dr. Seeking"]
+    assert names(specialty=interventional.slug) == ["Dr. Seeking"]
+    assert names(goal=mentoring.slug) == ["Dr. Offering", "Dr. Seeking"]
+    assert names(goal="no-such-goal") == []
