@@ -84,7 +84,10 @@ def reference_scores(pop, weights):
         np.where(pref, weights.cross_specialty_preferred, weights.cross_specialty),
         0,
     )
-    return weights.interest * cos + weights.goal * kinds + bonus
+    # Rounded: the BLAS matmul sums in an order that depends on the CPU, and its
+    # last-bit noise would otherwise rank apart pairs that tie by definition (two
+    # rows with the same tags), which the kernel rightly breaks by priority.
+    return np.round(weights.interest * cos + weights.goal * kinds + bonus, 12)
 
 
 def reference_top(full, k, weights, priority, excluded_pairs=()):
