@@ -30,7 +30,9 @@ def _option_pieces(choices: tuple[tuple[str, str], ...]) -> tuple[Piece, ...]:
 
 
 @lru_cache(maxsize=16)
-def _fieldset_pieces(categories: tuple) -> tuple[tuple[SafeString, tuple[Piece, ...]]]:
+def _fieldset_pieces(
+    categories: tuple,
+) -> tuple[tuple[SafeString, tuple[Piece, ...]], ...]:
     chip = (
         '<label class="chip">'
         '<input type="checkbox" name="interest" value="{}"{}> {}</label>'
