@@ -178,6 +178,7 @@ class OutboxEmail(models.Model):
         PENDING = "pending", "Pending"
         SENT = "sent", "Sent"
         CANCELLED = "cancelled", "Cancelled"
+        FAILED = "failed", "Failed (gave up)"
 
     recipient = models.ForeignKey(
         Profile, on_delete=models.CASCADE, related_name="outbox_emails"
@@ -204,6 +205,7 @@ class OutboxEmail(models.Model):
         max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
     )
     attempts = models.PositiveSmallIntegerField(default=0)
+    last_attempt_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)

@@ -1,3 +1,4 @@
+import logging
 import smtplib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -15,6 +16,8 @@ from profiles.models import Block, Interest, Profile
 from . import emails
 from .calendar import Window, propose_slots
 from .models import Feedback, Introduction, OutboxEmail
+
+logger = logging.getLogger(__name__)
 
 PROPOSE_BATCH_SIZE = 5_000
 
@@ -553,12 +556,17 @@ class OutboxSendError(Exception):
     """Sending failed and should be retried later; the row counts the attempt."""
 
 
+# A refused address is not retried for ever: after this many attempts the email is
+# marked failed, for an admin to look at.
+OUTBOX_MAX_ATTEMPTS = 12
+
+
 def outbox_send(*, outbox_id: int) -> bool:
     """Send one outbox email unless it was sent already; True when this call sent it.
 
     The row is locked (SKIP LOCKED) for the send, so a duplicated task running at the
     same moment finds nothing to do; a failed attempt is counted and re-raised as
-    OutboxSendError for the task to retry.
+    OutboxSendError for the task to retry, until the last allowed one fails.
     """
     error = None
     with transaction.atomic():
@@ -570,19 +578,29 @@ def outbox_send(*, outbox_id: int) -> bool:
         if email is None:
             return False
         email.attempts += 1
+        email.last_attempt_at = timezone.now()
         try:
             _message(email).send()
         except (smtplib.SMTPException, OSError) as exc:
             error = exc
             email.last_error = repr(exc)[:2000]
-            email.save(update_fields=["attempts", "last_error"])
+            if email.attempts >= OUTBOX_MAX_ATTEMPTS:
+                email.status = OutboxEmail.Status.FAILED
+            email.save(
+                update_fields=["attempts", "last_attempt_at", "last_error", "status"]
+            )
         else:
             email.status = OutboxEmail.Status.SENT
-            email.sent_at = timezone.now()
-            email.save(update_fields=["attempts", "status", "sent_at"])
-    if error is not None:
-        raise OutboxSendError(str(error)) from error
-    return True
+            email.sent_at = email.last_attempt_at
+            email.save(
+                update_fields=["attempts", "last_attempt_at", "status", "sent_at"]
+            )
+    if error is None:
+        return True
+    if email.status == OutboxEmail.Status.FAILED:
+        logger.error("Gave up on outbox email %s: %s", email.pk, email.last_error)
+        return False
+    raise OutboxSendError(str(error)) from error
 
 
 def _message(email: OutboxEmail) -> EmailMultiAlternatives:
@@ -602,14 +620,21 @@ def _message(email: OutboxEmail) -> EmailMultiAlternatives:
 
 
 STUCK_AFTER = timedelta(minutes=1)
+# Longer than the send task's own retries take (30 s doubling to an hour, 8 times):
+# an email tried more recently still has a retry on its way.
+RETRIES_OVER_AFTER = timedelta(hours=2)
 
 
-def outbox_ids_stuck(*, older_than: timedelta = STUCK_AFTER) -> list[int]:
-    """Pending emails whose task was lost (a crash between commit and enqueue)."""
+def outbox_ids_stuck(*, now: datetime | None = None) -> list[int]:
+    """Pending emails that no task will send: never tried a minute after they were
+    written (lost between commit and enqueue), or tried and left without a retry
+    (a lost worker, or a task out of retries)."""
+    now = now or timezone.now()
     return list(
-        OutboxEmail.objects.filter(
-            status=OutboxEmail.Status.PENDING,
-            created_at__lte=timezone.now() - older_than,
+        OutboxEmail.objects.filter(status=OutboxEmail.Status.PENDING)
+        .filter(
+            Q(attempts=0, created_at__lte=now - STUCK_AFTER)
+            | Q(attempts__gt=0, last_attempt_at__lte=now - RETRIES_OVER_AFTER)
         )
         .order_by("pk")
         .values_list("pk", flat=True)[:1000]

@@ -27,7 +27,7 @@ def send_outbox_email(self, outbox_id: int) -> bool:
 
 @shared_task
 def sweep_outbox() -> int:
-    """Re-enqueue emails still pending a minute after they were written."""
+    """Re-enqueue pending emails that no task will send (see outbox_ids_stuck)."""
     ids = services.outbox_ids_stuck()
     for outbox_id in ids:
         send_outbox_email.delay(outbox_id)

@@ -112,6 +112,35 @@ def test_the_sent_message_carries_its_stable_id_and_list_headers(offered):
     assert message.alternatives[0].mimetype == "text/html"
 
 
+def test_a_refused_email_is_given_up_after_the_last_attempt(offered, flaky_smtp):
+    flaky_smtp.failures_left = services.OUTBOX_MAX_ATTEMPTS + 1
+    email = offer_to(offered, offered.member_a)
+
+    for _ in range(services.OUTBOX_MAX_ATTEMPTS - 1):
+        with pytest.raises(services.OutboxSendError):
+            services.outbox_send(outbox_id=email.pk)
+    assert services.outbox_send(outbox_id=email.pk) is False
+
+    email.refresh_from_db()
+    assert (email.status, email.attempts) == ("failed", services.OUTBOX_MAX_ATTEMPTS)
+    assert services.outbox_send(outbox_id=email.pk) is False
+    assert email.attempts == services.OUTBOX_MAX_ATTEMPTS
+
+
+def test_the_sweep_leaves_a_failed_attempt_to_its_own_retry(offered, flaky_smtp):
+    email = offer_to(offered, offered.member_a)
+    with pytest.raises(services.OutboxSendError):
+        services.outbox_send(outbox_id=email.pk)
+    email.refresh_from_db()
+    soon = email.last_attempt_at + timedelta(hours=1)
+    much_later = email.last_attempt_at + timedelta(hours=3)
+
+    # The task's retry is on its way: sweeping too would start a second chain.
+    assert email.pk not in services.outbox_ids_stuck(now=soon)
+    # Long after the retries would have run, the email is picked up again.
+    assert email.pk in services.outbox_ids_stuck(now=much_later)
+
+
 def test_the_sweep_finds_only_emails_pending_for_over_a_minute(offered):
     sent = offer_to(offered, offered.member_a)
     services.outbox_send(outbox_id=sent.pk)
