@@ -330,13 +330,23 @@ class ReportForm(forms.Form):
 
 
 def _get_member_to_act_on(request: HttpRequest, pk: int) -> tuple[Profile, Profile]:
-    """The signed-in member and the active member they act on; 404 otherwise."""
+    """The signed-in member and the active member they act on; 404 otherwise.
+
+    Only a member the viewer may see (profile_for_member), or one an introduction
+    already named to them: these pages show the member's name, which a profile
+    shown to connections only must not give away to anyone stepping through ids.
+    """
     viewer = getattr(request.user, "profile", None)
     if viewer is None:
         raise Http404("No profile")
-    other = get_object_or_404(
-        Profile.objects.select_related("user"), pk=pk, user__is_active=True
-    )
+    other = profile_selectors.profile_for_member(viewer=request.user, pk=pk)
+    if other is None:
+        introduced = Introduction.objects.filter(
+            Q(member_a=viewer, member_b_id=pk) | Q(member_a_id=pk, member_b=viewer)
+        )
+        if not introduced.exists():
+            raise Http404("No such member")
+        other = get_object_or_404(Profile, pk=pk, user__is_active=True)
     return viewer, other
 
 

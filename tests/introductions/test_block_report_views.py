@@ -92,6 +92,24 @@ def test_an_unknown_or_suspended_member_is_not_found(viewer_client, other, name)
     assert viewer_client.post(url(name, other), {"reason": "spam"}).status_code == 404
 
 
+@pytest.mark.parametrize("name", ["member_block", "member_report"])
+def test_a_profile_shown_to_connections_only_is_not_named_to_strangers(
+    viewer_client, viewer, other, name
+):
+    other.profile_visibility = "connections"
+    other.save(update_fields=["profile_visibility"])
+
+    response = viewer_client.get(url(name, other))
+    assert response.status_code == 404
+    assert "Oscar Other" not in response.text
+
+    # An introduction already named them: the viewer can still block or report.
+    services.intro_request(requester=other, other=viewer, note="Hello")
+    response = viewer_client.get(url(name, other))
+    assert response.status_code == 200
+    assert "Oscar Other" in response.text
+
+
 def test_a_member_without_a_profile_is_not_found(client, other, django_user_model):
     staff = django_user_model.objects.create_user(email="staff@example.org")
     client.force_login(staff)
