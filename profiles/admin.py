@@ -77,6 +77,16 @@ class InterestAdmin(admin.ModelAdmin):
     def member_count(self, obj: Interest) -> int:
         return obj.member_count
 
+    # Status changes go through the actions, whose services tidy up members'
+    # links and search documents; a merge is only ever made by the merge action.
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return ["merged_into"]
+        return ["status", "merged_into"]
+
+    def save_model(self, request, obj: Interest, form, change: bool) -> None:
+        services.interest_update(interest=obj, changed=form.changed_data)
+
     def _each(self, request, queryset, service, done: str) -> None:
         count = 0
         for interest in queryset:
@@ -210,6 +220,12 @@ class ProfileAdmin(admin.ModelAdmin):
     raw_id_fields = ["user"]
     inlines = [MemberInterestInline, MemberGoalInline, CallWindowInline]
     exclude = ["search_vector", "name_vector"]
+
+    # The profile and its tags and goals are saved by now: its search document
+    # must say what they say.
+    def save_related(self, request, form, formsets, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        services.profiles_refresh_search_vectors(profile_ids=[form.instance.pk])
 
 
 @admin.register(Block)

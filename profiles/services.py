@@ -199,6 +199,23 @@ def _forget_directory_filters() -> None:
 
 
 @transaction.atomic
+def interest_update(*, interest: Interest, changed: Iterable[str]) -> Interest:
+    """Save a tag an admin edited, and what the directory shows of it.
+
+    Holders' search documents hold the tag's name unless it is sensitive: a
+    renamed tag must find them by its new name, a tag made sensitive must stop
+    finding them at once.
+    """
+    interest.save()
+    _forget_directory_filters()
+    if {"name", "sensitive"} & set(changed):
+        profiles_refresh_search_vectors(
+            profile_ids=interest.member_links.values_list("profile_id", flat=True)
+        )
+    return interest
+
+
+@transaction.atomic
 def interest_approve(*, interest: Interest) -> None:
     _forget_directory_filters()
     if interest.status != Interest.Status.PENDING:
