@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from psycopg.types.json import Jsonb
@@ -669,8 +669,15 @@ def intro_request(
     now = _now(now)
     if requester.pk == other.pk:
         raise IntroRequestRefused("You cannot ask to be introduced to yourself.")
-    # One request at a time per requester, so two tabs cannot beat the weekly limit.
-    Profile.objects.select_for_update().filter(pk=requester.pk).first()
+    # One request at a time per requester, so two tabs cannot beat the weekly limit,
+    # and per pair, so two members asking for each other queue here: both rows, in
+    # id order, or each would hold one and wait for the other (a deadlock).
+    list(
+        Profile.objects.select_for_update()
+        .filter(pk__in=[requester.pk, other.pk])
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
     recent = Introduction.objects.filter(
         requested_by=requester, created_at__gte=now - timedelta(days=7)
     ).count()
@@ -699,21 +706,29 @@ def intro_request(
             f"We cannot introduce you to {other.name} at the moment."
         )
     side = "b" if other_side == "a" else "a"
-    intro = Introduction.objects.create(
-        member_a=a,
-        member_b=b,
-        state=Introduction.State.ACCEPTED_ONE,
-        requested_by=requester,
-        note=note.strip(),
-        explanation={"shared_interests": _shared_public_interests(a, b)},
-        offered_at=now,
-        expires_at=now + timedelta(days=settings.INTRO_OFFER_DAYS),
-        created_at=now,
-        **{
-            f"{side}_response": Introduction.Response.ACCEPTED,
-            f"{side}_responded_at": now,
-        },
-    )
+    try:
+        # A matching round may propose the same pair meanwhile (it does not lock
+        # profiles): the one-open-intro-per-pair constraint decides.
+        with transaction.atomic():
+            intro = Introduction.objects.create(
+                member_a=a,
+                member_b=b,
+                state=Introduction.State.ACCEPTED_ONE,
+                requested_by=requester,
+                note=note.strip(),
+                explanation={"shared_interests": _shared_public_interests(a, b)},
+                offered_at=now,
+                expires_at=now + timedelta(days=settings.INTRO_OFFER_DAYS),
+                created_at=now,
+                **{
+                    f"{side}_response": Introduction.Response.ACCEPTED,
+                    f"{side}_responded_at": now,
+                },
+            )
+    except IntegrityError as exc:
+        raise IntroRequestRefused(
+            f"We cannot introduce you to {other.name} at the moment."
+        ) from exc
     intro = Introduction.objects.select_related(
         "member_a__user", "member_a__specialty", "member_b__user", "member_b__specialty"
     ).get(pk=intro.pk)

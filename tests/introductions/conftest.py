@@ -1,6 +1,8 @@
+import threading
 from datetime import time
 
 import pytest
+from django.db import connections
 
 from introductions import services
 from introductions.models import Introduction
@@ -62,3 +64,25 @@ def make_intro(db):
 def offered(make_intro):
     intro = make_intro()
     return services.intro_offer(intro=intro)
+
+
+def race(*calls):
+    """Run the calls at the same moment, each in its own thread and connection."""
+    barrier = threading.Barrier(len(calls))
+    outcomes = [None] * len(calls)
+
+    def run(i, call):
+        try:
+            barrier.wait()
+            outcomes[i] = call()
+        except Exception as exc:  # the outcome is what the test compares
+            outcomes[i] = exc
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return outcomes

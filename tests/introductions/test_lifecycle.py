@@ -1,13 +1,13 @@
-import threading
 from datetime import timedelta
 
 import pytest
-from django.db import connections
 from django.utils import timezone
 
 from introductions import services
 from introductions.models import Introduction, OutboxEmail
 from profiles.factories import ProfileFactory
+
+from .conftest import race
 
 State = Introduction.State
 
@@ -198,33 +198,11 @@ def test_the_declined_side_is_told_only_at_the_deadline(offered):
 # --- Races, with two real database connections ---------------------------------
 
 
-def _race(*calls):
-    """Run the calls at the same moment, each in its own thread and connection."""
-    barrier = threading.Barrier(len(calls))
-    outcomes = [None] * len(calls)
-
-    def run(i, call):
-        try:
-            barrier.wait()
-            outcomes[i] = call()
-        except Exception as exc:  # the outcome is what the test compares
-            outcomes[i] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return outcomes
-
-
 @pytest.mark.django_db(transaction=True)
 def test_two_accepts_at_once_connect_the_pair_exactly_once(make_intro):
     intro = services.intro_offer(intro=make_intro())
 
-    outcomes = _race(
+    outcomes = race(
         lambda: services.intro_accept(intro=intro, member=intro.member_a),
         lambda: services.intro_accept(intro=intro, member=intro.member_b),
     )
@@ -241,7 +219,7 @@ def test_two_accepts_at_once_connect_the_pair_exactly_once(make_intro):
 def test_two_clicks_at_once_from_one_member_count_once(make_intro):
     intro = services.intro_offer(intro=make_intro())
 
-    outcomes = _race(
+    outcomes = race(
         lambda: services.intro_accept(intro=intro, member=intro.member_a),
         lambda: services.intro_accept(intro=intro, member=intro.member_a),
     )
@@ -257,7 +235,7 @@ def test_two_clicks_at_once_from_one_member_count_once(make_intro):
 def test_an_accept_racing_a_decline_leaves_one_consistent_outcome(make_intro):
     intro = services.intro_offer(intro=make_intro())
 
-    _race(
+    race(
         lambda: services.intro_accept(intro=intro, member=intro.member_a),
         lambda: services.intro_decline(intro=intro, member=intro.member_b),
     )

@@ -9,6 +9,8 @@ from introductions.models import Introduction, OutboxEmail
 from profiles.factories import ProfileFactory
 from profiles.models import Block
 
+from .conftest import race
+
 NOTE = "I'd love to hear how you got into medical journalism."
 
 
@@ -41,6 +43,21 @@ def test_the_other_accepting_a_request_connects_them(pair):
     intro = services.intro_accept(intro=intro, member=other)
 
     assert intro.state == Introduction.State.CONNECTED
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_members_asking_for_each_other_at_once_get_one_intro():
+    rita, otto = ProfileFactory(), ProfileFactory()
+
+    outcomes = race(
+        lambda: services.intro_request(requester=rita, other=otto, note=NOTE),
+        lambda: services.intro_request(requester=otto, other=rita, note=NOTE),
+    )
+
+    refused = [o for o in outcomes if isinstance(o, services.IntroRequestRefused)]
+    made = [o for o in outcomes if isinstance(o, Introduction)]
+    assert (len(made), len(refused)) == (1, 1), outcomes
+    assert Introduction.objects.count() == 1
 
 
 def test_requests_are_limited_per_week(pair, settings):
