@@ -20,6 +20,8 @@ from django.utils import timezone
 from introductions.models import Introduction
 from profiles.models import Profile
 
+from .models import Round
+
 # PostgreSQL binary COPY: 11-byte signature, int32 flags, int32 extension length.
 _COPY_HEADER = 19
 _BINARY_TYPES = {
@@ -392,3 +394,14 @@ def members_to_auto_pause() -> list[int]:
     with connection.cursor() as cursor:
         cursor.execute(_AUTO_PAUSE_SQL, {"n": settings.MATCHING_AUTO_PAUSE_AFTER})
         return [row[0] for row in cursor.fetchall()]
+
+
+def round_unfinished_id() -> int | None:
+    """The real round not yet done or failed, if any (round_create allows one)."""
+    return (
+        Round.objects.filter(dry_run=False)
+        .exclude(status__in=Round.FINISHED_STATES)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+        .first()
+    )

@@ -5,16 +5,36 @@ start_round (beat, command or admin) → chord(score_block × blocks) → finish
 
 import logging
 
-from celery import chord, shared_task
+from celery import Task, chord, shared_task
 from django.db import InterfaceError, OperationalError
 
-from . import services
+from . import selectors, services
 
 logger = logging.getLogger(__name__)
 
 # A dropped database connection or a deadlock is worth retrying; a bug is not.
 _RETRYABLE = (OperationalError, InterfaceError)
 _RETRY = {"max_retries": 5, "retry_backoff": True, "retry_backoff_max": 300}
+
+
+class RoundStep(Task):
+    """A step of a round, which marks the round failed when it gives up.
+
+    Giving up is a bug, or a retryable error that outlived its retries: either
+    way nothing will run this step again, and a round left pending or scoring
+    would stop every later round (round_create allows one unfinished round).
+    `step` prefixes the error with where it happened, e.g. "block {block}: ".
+    """
+
+    step = ""
+
+    def on_failure(self, exc, task_id, args, kwargs, einfo):
+        params = {**dict(zip(("round_id", "block"), args, strict=False)), **kwargs}
+        if params.get("round_id") is not None:
+            services.round_fail(
+                round_id=params["round_id"],
+                error=self.step.format(**params) + repr(exc),
+            )
 
 
 def dispatch_blocks(round_id: int) -> None:
@@ -28,52 +48,47 @@ def dispatch_blocks(round_id: int) -> None:
     )
 
 
-@shared_task(bind=True, autoretry_for=_RETRYABLE, **_RETRY)
+@shared_task(bind=True, base=RoundStep, autoretry_for=_RETRYABLE, **_RETRY)
 def start_round(
     self, *, trigger: str = "beat", dry_run: bool = False, round_id: int | None = None
 ) -> int | None:
     """Create (or continue) a round, freeze its population and fan out its blocks."""
     if round_id is None:
         round_ = services.round_create(trigger=trigger, dry_run=dry_run)
-        if round_ is None:
+        # The round in the way may be orphaned (a first delivery of this message
+        # died after creating it) or stuck: continuing it is idempotent, and the
+        # only way it ever finishes.
+        round_id = round_.pk if round_ else selectors.round_unfinished_id()
+        if round_id is None:
             return None
-        round_id = round_.pk
+        if round_ is None:
+            logger.warning("Continuing unfinished round %d", round_id)
         # A retry must continue this round rather than create another one.
         self.request.kwargs = {**(self.request.kwargs or {}), "round_id": round_id}
-    try:
-        services.round_prepare(round_id=round_id)
-    except _RETRYABLE:
-        raise
-    except Exception as exc:
-        services.round_fail(round_id=round_id, error=repr(exc))
-        raise
+    services.round_prepare(round_id=round_id)
     dispatch_blocks(round_id)
     return round_id
 
 
-@shared_task(bind=True, autoretry_for=_RETRYABLE, **_RETRY)
+@shared_task(
+    bind=True,
+    base=RoundStep,
+    step="block {block}: ",
+    autoretry_for=_RETRYABLE,
+    **_RETRY,
+)
 def score_block(self, round_id: int, block: int) -> int:
-    try:
-        return services.round_score_block(round_id=round_id, block=block).candidates
-    except _RETRYABLE:
-        raise
-    except Exception as exc:
-        services.round_fail(round_id=round_id, error=f"block {block}: {exc!r}")
-        raise
+    return services.round_score_block(round_id=round_id, block=block).candidates
 
 
-@shared_task(bind=True, autoretry_for=_RETRYABLE, **_RETRY)
+@shared_task(
+    bind=True, base=RoundStep, step="finish: ", autoretry_for=_RETRYABLE, **_RETRY
+)
 def finish_round(self, round_id: int) -> int:
-    try:
-        return services.round_finish(round_id=round_id).pairs_chosen
-    except _RETRYABLE:
-        raise
-    except Exception as exc:
-        services.round_fail(round_id=round_id, error=f"finish: {exc!r}")
-        raise
+    return services.round_finish(round_id=round_id).pairs_chosen
 
 
-@shared_task(bind=True, autoretry_for=_RETRYABLE, **_RETRY)
+@shared_task(bind=True, base=RoundStep, autoretry_for=_RETRYABLE, **_RETRY)
 def resume_round(self, round_id: int) -> int:
     """Continue a crashed or failed round from where it stopped."""
     services.round_reopen(round_id=round_id)
