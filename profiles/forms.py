@@ -4,7 +4,6 @@ from functools import cache
 from django import forms
 from django.conf import settings
 from django.forms import inlineformset_factory
-from django.utils import timezone
 
 from .models import (
     CallWindow,
@@ -15,6 +14,7 @@ from .models import (
     Profile,
     Specialty,
 )
+from .validators import validate_pause_end
 
 # Which career stages make sense for which role; anything else is a typo.
 STAGES_FOR_ROLE = {
@@ -116,8 +116,10 @@ class PreferencesForm(forms.ModelForm):
 
     def clean_paused_until(self):
         value = self.cleaned_data.get("paused_until")
-        if value is not None and value <= timezone.localdate():
-            raise forms.ValidationError("Pick a date in the future, or leave it empty.")
+        # A pause that has ended comes back pre-filled: saving the other choices
+        # must not ask the member to clear it first.
+        if "paused_until" in self.changed_data:
+            validate_pause_end(value)
         return value
 
 
@@ -133,13 +135,8 @@ class PauseForm(forms.Form):
         label="Pause until (leave empty to pause until you resume)",
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[validate_pause_end],
     )
-
-    def clean_until(self):
-        value = self.cleaned_data.get("until")
-        if value is not None and value <= timezone.localdate():
-            raise forms.ValidationError("Pick a date in the future, or leave it empty.")
-        return value
 
 
 class CallWindowForm(forms.ModelForm):

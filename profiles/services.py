@@ -19,6 +19,7 @@ from .models import (
     User,
 )
 from .selectors import DIRECTORY_FILTERS_CACHE_KEY
+from .validators import validate_pause_end
 
 # The directory's full-text documents (the whole public profile, and name plus
 # specialty alone). Names use the 'simple' configuration so that surnames are not
@@ -82,8 +83,7 @@ def profile_complete_onboarding(*, profile: Profile) -> None:
 @transaction.atomic
 def profile_pause(*, profile: Profile, until=None) -> Profile:
     """Pause introductions until a date, or indefinitely when no date is given."""
-    if until is not None and until <= timezone.localdate():
-        raise ValidationError("Pick a date in the future, or pause indefinitely.")
+    validate_pause_end(until)
     if until is None:
         profile.intro_frequency = Profile.Frequency.PAUSED
         profile.paused_until = None

@@ -1,4 +1,5 @@
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 # NPPES: the NPI check digit is the Luhn digit of the 9-digit base prefixed with the
 # ISO card-issuer code 80840, which contributes a constant 24 to the Luhn sum.
@@ -31,4 +32,12 @@ def validate_npi(value: str) -> None:
             "This is not a valid NPI: its check digit does not match. Please check "
             "the number on your NPPES record.",
             code="npi_checksum",
+        )
+
+
+def validate_pause_end(value) -> None:
+    """A pause ends on a future date, or not at all (None)."""
+    if value is not None and value <= timezone.localdate():
+        raise ValidationError(
+            "Pick a date in the future, or leave it empty.", code="pause_end_past"
         )

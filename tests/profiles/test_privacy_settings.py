@@ -106,6 +106,30 @@ def test_a_pause_date_in_the_past_is_refused(member_client, member):
     assert not member.is_paused()
 
 
+def test_preferences_save_with_a_pause_that_has_ended(member_client, member):
+    ended = timezone.localdate() - dt.timedelta(days=3)
+    member.paused_until = ended
+    member.save(update_fields=["paused_until"])
+    page = member_client.get(reverse("profile_preferences"))
+    assert f'value="{ended.isoformat()}"' in page.text
+
+    response = member_client.post(
+        reverse("profile_preferences"),
+        {
+            "prefs-intro_frequency": "monthly",
+            "prefs-paused_until": ended.isoformat(),
+            "prefs-max_open_intros": "3",
+            "prefs-meeting_minutes": "30",
+            "windows-TOTAL_FORMS": "0",
+            "windows-INITIAL_FORMS": "0",
+        },
+    )
+
+    assert response.status_code == 302
+    member.refresh_from_db()
+    assert member.intro_frequency == "monthly"
+
+
 @pytest.mark.parametrize("name", ["pause", "resume"])
 def test_pause_and_resume_refuse_a_get(member_client, name):
     assert member_client.get(reverse(name)).status_code == 405
