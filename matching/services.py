@@ -582,7 +582,11 @@ def _pair_scores(cand: np.ndarray, score: np.ndarray, pairs: np.ndarray) -> list
 
 
 def round_fail(*, round_id: int, error: str) -> None:
-    Round.objects.filter(pk=round_id).exclude(status=Round.Status.DONE).update(
+    """Mark the round failed with its cause, unless it already finished.
+
+    The first failure is the cause; steps failing after it only see its effects.
+    """
+    Round.objects.filter(pk=round_id).exclude(status__in=Round.FINISHED_STATES).update(
         status=Round.Status.FAILED, error=error[:10_000], finished_at=timezone.now()
     )
 

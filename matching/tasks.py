@@ -29,6 +29,10 @@ class RoundStep(Task):
     step = ""
 
     def on_failure(self, exc, task_id, args, kwargs, einfo):
+        # Not ready: another step failed first (its cause stands), or this is a
+        # duplicate of a step the round has moved past.
+        if isinstance(exc, services.RoundNotReady):
+            return
         params = {**dict(zip(("round_id", "block"), args, strict=False)), **kwargs}
         if params.get("round_id") is not None:
             services.round_fail(

@@ -92,3 +92,32 @@ def test_a_bug_in_a_step_fails_the_round_with_its_cause(
     round_.refresh_from_db()
     assert round_.status == Round.Status.FAILED
     assert round_.error == "finish: ValueError('no pairs for you')"
+
+
+def test_blocks_after_a_failed_one_keep_its_cause(journalists, settings):  # noqa: F811
+    settings.MATCHING_BLOCK_SIZE = 1
+    round_ = services.round_create(trigger=Round.Trigger.BEAT)
+    services.round_prepare(round_id=round_.pk)
+    services.round_fail(round_id=round_.pk, error="block 0: MemoryError()")
+
+    assert tasks.score_block.apply(args=[round_.pk, 1]).failed()
+    assert tasks.finish_round.apply(args=[round_.pk]).failed()
+    services.round_fail(round_id=round_.pk, error="something later")
+
+    round_.refresh_from_db()
+    assert round_.status == Round.Status.FAILED
+    assert round_.error == "block 0: MemoryError()"
+
+
+def test_a_duplicate_block_does_not_fail_a_round_being_paired(
+    journalists,  # noqa: F811
+):
+    round_ = services.round_create(trigger=Round.Trigger.BEAT)
+    services.round_prepare(round_id=round_.pk)
+    Round.objects.filter(pk=round_.pk).update(status=Round.Status.PAIRING)
+
+    assert tasks.score_block.apply(args=[round_.pk, 0]).failed()
+
+    round_.refresh_from_db()
+    assert round_.status == Round.Status.PAIRING
+    assert round_.error == ""
