@@ -100,6 +100,8 @@ class OutboxEmailAdmin(admin.ModelAdmin):
 class FeedbackAdmin(admin.ModelAdmin):
     list_display = ("intro", "member", "met", "rating", "updated_at")
     list_filter = ("met", "rating")
+    # An intro names both members.
+    list_select_related = ("intro__member_a", "intro__member_b", "member")
     raw_id_fields = ("intro", "member")
 
 
@@ -144,7 +146,7 @@ class ReportAdmin(admin.ModelAdmin):
         "handled_at",
     )
     list_filter = ("status", "reason")
-    list_select_related = ("reported__user", "reporter", "intro", "handled_by")
+    list_select_related = ("reported__user", "reporter", "handled_by")
     search_fields = ("reported__display_name", "reporter__display_name", "details")
     fields = (
         "status",
@@ -261,7 +263,7 @@ class ModerationActionAdmin(admin.ModelAdmin):
 
     list_display = ("created_at", "action", "member", "admin", "report", "note")
     list_filter = ("action",)
-    list_select_related = ("member", "admin", "report")
+    list_select_related = ("member", "admin", "report__reported")
     search_fields = ("member__display_name", "admin__email", "note")
     date_hierarchy = "created_at"
 

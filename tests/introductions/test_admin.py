@@ -1,6 +1,9 @@
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from introductions import services
+from introductions.models import Feedback
 from profiles.factories import UserFactory
 
 
@@ -26,3 +29,23 @@ def test_the_admin_lists_intros_by_state_and_shows_their_outbox(client, offered)
     assert detail.status_code == 200
     assert offered.member_a.user.email in detail.content.decode()
     assert "Would you like to meet" in detail.content.decode()
+
+
+def test_the_feedback_list_does_not_query_per_row(
+    client, make_intro, django_assert_max_num_queries
+):
+    admin = UserFactory(is_staff=True, is_superuser=True)
+    client.force_login(admin)
+    url = reverse("admin:introductions_feedback_changelist")
+
+    def add_feedback():
+        intro = make_intro()
+        Feedback.objects.create(intro=intro, member=intro.member_a, met="yes")
+
+    add_feedback()
+    with CaptureQueriesContext(connection) as one_row:
+        assert client.get(url).status_code == 200
+    for _ in range(4):
+        add_feedback()
+    with django_assert_max_num_queries(len(one_row)):
+        assert client.get(url).status_code == 200
