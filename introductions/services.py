@@ -397,11 +397,7 @@ def intro_remind(*, intro: Introduction, now: datetime | None = None) -> Introdu
     now = _now(now)
     updated = Introduction.objects.filter(
         pk=intro.pk,
-        state__in=[
-            Introduction.State.OFFERED,
-            Introduction.State.ACCEPTED_ONE,
-            Introduction.State.DECLINED,
-        ],
+        state__in=[Introduction.State.OFFERED, Introduction.State.ACCEPTED_ONE],
         offered_at__lte=now - timedelta(days=settings.INTRO_REMINDER_DAY),
         expires_at__gt=now,
         reminded_at__isnull=True,
@@ -413,13 +409,7 @@ def intro_remind(*, intro: Introduction, now: datetime | None = None) -> Introdu
     if None in intro.members():
         return intro  # nobody left to meet: a nudge would only say so
     for member in intro.members():
-        # A declined intro is not worth a nudge; skipping it reveals nothing, since
-        # nobody knows a reminder was due.
-        if (
-            intro.state != Introduction.State.DECLINED
-            and not intro.response_of(member)
-            and not member.is_paused(today)
-        ):
+        if not intro.response_of(member) and not member.is_paused(today):
             outbox_enqueue(
                 intro=intro, recipient=member, kind=OutboxEmail.Kind.REMINDER, now=now
             )
