@@ -5,7 +5,7 @@ event produced and nothing here runs in the sending task.
 """
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -18,6 +18,7 @@ from profiles.models import Profile
 from . import tokens
 from .calendar import slot_ics
 from .models import Introduction, OutboxEmail
+from .selectors import intro_slots
 
 
 @dataclass
@@ -182,13 +183,7 @@ def render_connected(
         "reasons": reasons_for(intro, reader),
         "sensitive": (intro.explanation or {}).get("shared_sensitive_interests") or [],
         "minutes": minutes,
-        "slots": [
-            {
-                "start": _local(s, reader),
-                "end": _local(s, reader) + timedelta(minutes=minutes),
-            }
-            for s in slots
-        ],
+        "slots": intro_slots(intro, reader),
         "reader_zone": reader.time_zone,
     }
     text, html = _render("connected", context)

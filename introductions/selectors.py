@@ -2,6 +2,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
@@ -38,8 +39,9 @@ def _member_intros(member: Profile):
 
 
 def intro_slots(intro: Introduction, member: Profile) -> list[dict]:
+    """The proposed call slots, each as start and end in the member's own zone."""
     zone = ZoneInfo(member.time_zone or "UTC")
-    minutes = intro.call_minutes or 20
+    minutes = intro.call_minutes or settings.INTRO_DEFAULT_CALL_MINUTES
     return [
         {
             "start": datetime.fromisoformat(s).astimezone(zone),
