@@ -191,6 +191,23 @@ def test_an_unknown_interest_is_refused_politely(member_client):
     assert "That interest is not available." in follow.text
 
 
+@pytest.mark.parametrize("page", ["profile_interests", "onboarding_interests"])
+def test_a_full_picker_page_shows_each_message_once(member_client, page):
+    member_client.post(
+        reverse("interest_add"), {"interest": "nope", "next": reverse(page)}
+    )
+    response = member_client.get(reverse(page))
+    assert response.text.count("That interest is not available.") == 1
+
+
+def test_the_swapped_picker_carries_its_own_message(member_client):
+    response = member_client.post(
+        reverse("interest_add"), {"interest": "nope"}, headers={"HX-Request": "true"}
+    )
+    assert response.status_code == 422
+    assert response.text.count("That interest is not available.") == 1
+
+
 def test_an_open_redirect_through_next_is_refused(member_client, interests):
     response = member_client.post(
         reverse("interest_add"),
