@@ -493,8 +493,11 @@ def round_finish(*, round_id: int) -> Round:
                 ]
             )
             created = {(i.member_a_id, i.member_b_id): i.pk for i in intros}
+            # Only members of intros made now: a pair skipped for its open intro
+            # was introduced when that one was made.
             _members_mark_introduced(
-                np.unique(pair_ids), at=round_.started_at or timezone.now()
+                np.unique(np.array(list(created), dtype=np.int64)),
+                at=round_.started_at or timezone.now(),
             )
         RoundPair.objects.filter(round=round_).delete()
         _copy_rows(

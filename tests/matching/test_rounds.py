@@ -340,6 +340,25 @@ def test_a_round_marks_only_paired_members_as_just_introduced(make_member):
         assert (member.last_intro_at is None) is (member.pk not in paired_ids)
 
 
+def test_a_pair_skipped_for_its_open_intro_is_not_marked_just_introduced(
+    journalists, make_intro
+):
+    writer, editor, _ = journalists
+    round_ = services.round_create(trigger=Round.Trigger.COMMAND)
+    services.round_prepare(round_id=round_.pk)
+    services.round_score_block(round_id=round_.pk, block=0)
+    # Introduced by hand between the snapshot and the pairing.
+    make_intro(writer, editor)
+
+    round_ = services.round_finish(round_id=round_.pk)
+
+    assert round_.pairs_chosen == 1
+    assert round_.intros_created == 0
+    for member in (writer, editor):
+        member.refresh_from_db()
+        assert member.last_intro_at is None
+
+
 def test_candidates_kept_by_the_scoring_process_equal_the_stored_rows(
     make_member, goal_kind, settings
 ):
