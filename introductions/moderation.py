@@ -35,20 +35,6 @@ def _now(now: datetime | None) -> datetime:
     return now or timezone.now()
 
 
-def _withdraw_open(intros: Q, now: datetime) -> list[Introduction]:
-    withdrawn = []
-    open_intros = Introduction.objects.filter(
-        intros, state__in=Introduction.OPEN_STATES
-    ).order_by("pk")
-    for intro in open_intros:
-        try:
-            withdrawn.append(services.intro_withdraw(intro=intro, now=now))
-        except services.IntroTransitionError:
-            # Answered or closed in the meantime: nothing left to withdraw.
-            continue
-    return withdrawn
-
-
 def _pair(one: Profile, other: Profile) -> Q:
     return Q(member_a=one, member_b=other) | Q(member_a=other, member_b=one)
 
@@ -70,7 +56,7 @@ def block_member(
     block, _ = Block.objects.get_or_create(
         blocker=blocker, blocked=blocked, defaults={"created_at": now}
     )
-    _withdraw_open(_pair(blocker, blocked), now)
+    services.intros_withdraw_open(intros=_pair(blocker, blocked), now=now)
     return block
 
 
@@ -238,7 +224,9 @@ def member_suspend(
     reports = _take_open(reports)
     type(member.user).objects.filter(pk=member.user_id).update(is_active=False)
     member.user.is_active = False
-    _withdraw_open(Q(member_a=member) | Q(member_b=member), now)
+    services.intros_withdraw_open(
+        intros=Q(member_a=member) | Q(member_b=member), now=now
+    )
     # Whatever was still queued for them (a follow-up, a warning) is moot now.
     OutboxEmail.objects.filter(
         recipient=member, status=OutboxEmail.Status.PENDING

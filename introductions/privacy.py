@@ -167,11 +167,7 @@ def intros_erase(*, user: User, profile: Profile | None) -> None:
         return
     now = timezone.now()
     mine = Q(member_a=profile) | Q(member_b=profile)
-    for intro in Introduction.objects.filter(mine, state__in=Introduction.OPEN_STATES):
-        try:
-            services.intro_withdraw(intro=intro, now=now)
-        except services.IntroTransitionError:
-            continue  # closed meanwhile by a deadline: nothing left open
+    services.intros_withdraw_open(intros=mine, now=now)
     Introduction.objects.filter(
         mine, state=Introduction.State.DECLINED, closed_notice_at__isnull=True
     ).update(state=Introduction.State.WITHDRAWN, closed_notice_at=now, updated_at=now)

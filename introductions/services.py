@@ -368,6 +368,23 @@ def intro_withdraw(*, intro: Introduction, now: datetime | None = None) -> Intro
     return Introduction.objects.get(pk=intro.pk)
 
 
+def intros_withdraw_open(*, intros: Q, now: datetime | None = None) -> int:
+    """Withdraw every open intro matching `intros`, each on its own; how many.
+
+    One answered or closed in the meantime has nothing left to withdraw.
+    """
+    withdrawn = 0
+    for intro in Introduction.objects.filter(
+        intros, state__in=Introduction.OPEN_STATES
+    ).order_by("pk"):
+        try:
+            intro_withdraw(intro=intro, now=now)
+        except IntroTransitionError:
+            continue
+        withdrawn += 1
+    return withdrawn
+
+
 @transaction.atomic
 def intro_close_declined(
     *, intro: Introduction, now: datetime | None = None
