@@ -112,6 +112,10 @@ class RoundAdmin(admin.ModelAdmin):
     def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
 
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        # The delete page collects the round's cascade, millions of candidate rows.
+        return False
+
     @admin.display(description="seconds")
     def seconds_total_display(self, obj: Round) -> str:
         return f"{obj.seconds_total:.1f}"
@@ -145,7 +149,7 @@ class RoundAdmin(admin.ModelAdmin):
 @admin.register(AutoPause)
 class AutoPauseAdmin(admin.ModelAdmin):
     list_display = ["profile", "created_at", "round"]
-    list_select_related = ["profile"]
+    list_select_related = ["profile", "round"]
     raw_id_fields = ["profile", "round"]
     date_hierarchy = "created_at"
 

@@ -7,7 +7,14 @@ from django.urls import reverse
 from introductions.models import Introduction
 from introductions.services import ProposedPair, introductions_create_proposed
 from matching import services
-from matching.models import Candidate, LeftOut, Round, RoundBlock, RoundPair
+from matching.models import (
+    AutoPause,
+    Candidate,
+    LeftOut,
+    Round,
+    RoundBlock,
+    RoundPair,
+)
 from profiles.models import Profile
 
 from .conftest import interest_named
@@ -434,3 +441,30 @@ def test_the_introductions_admin_filters_by_round(journalists, admin_client):
 
     assert list(listed) == [intro]
     assert other not in listed
+
+
+def test_the_admin_cannot_delete_a_round(journalists, admin_client):
+    round_ = run_round()
+    url = reverse("admin:matching_round_delete", args=[round_.pk])
+    assert admin_client.post(url, {"post": "yes"}).status_code == 403
+    changelist = admin_client.get(reverse("admin:matching_round_changelist"))
+    assert "delete_selected" not in changelist.content.decode()
+    assert Round.objects.filter(pk=round_.pk).exists()
+
+
+def test_the_auto_pause_admin_lists_rows_in_constant_queries(
+    make_member, admin_client, django_assert_max_num_queries
+):
+    url = reverse("admin:matching_autopause_changelist")
+    for _ in range(2):
+        round_ = services.round_create(trigger=Round.Trigger.COMMAND)
+        services.round_fail(round_id=round_.pk, error="test")
+        AutoPause.objects.create(profile=make_member(), round=round_)
+    with django_assert_max_num_queries(20) as few:
+        admin_client.get(url)
+    for _ in range(5):
+        round_ = services.round_create(trigger=Round.Trigger.COMMAND)
+        services.round_fail(round_id=round_.pk, error="test")
+        AutoPause.objects.create(profile=make_member(), round=round_)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert admin_client.get(url).status_code == 200
