@@ -23,7 +23,8 @@ from profiles.ratelimits import member_rate_limit
 from . import moderation, services, tokens
 from .forms import IntroRequestForm
 from .models import Feedback, Introduction, Report
-from .selectors import dashboard_intros, intro_slots
+from .selectors import intro_slots
+from .templatetags.introductions_tags import dashboard_context
 
 PROBLEMS = {
     "forged": (
@@ -231,12 +232,7 @@ def _after_dashboard_action(
         return render(
             request,
             "introductions/_dashboard.html",
-            {
-                "sections": dashboard_intros(member=member),
-                "member_zone": member.time_zone,
-                "notice": notice,
-                "reasons": Introduction.DeclineReason.choices,
-            },
+            dashboard_context(member, notice=notice),
         )
     messages.info(request, notice)
     return redirect("dashboard")
