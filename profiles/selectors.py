@@ -363,6 +363,49 @@ def directory_filters() -> dict:
     }
 
 
+PICKER_POPULAR_CACHE_KEY = "picker:popular-tags:v1"
+
+
+@dataclass(frozen=True)
+class PopularTag:
+    pk: int
+    slug: str
+    name: str
+    description: str
+
+
+@dataclass(frozen=True)
+class PopularCategory:
+    name: str
+    popular: tuple[PopularTag, ...]  # most picked first
+
+
+def _picker_popular() -> tuple[PopularCategory, ...]:
+    return tuple(
+        PopularCategory(
+            name=category.name,
+            popular=tuple(
+                PopularTag(
+                    pk=tag.pk, slug=tag.slug, name=tag.name, description=tag.description
+                )
+                for tag in category.popular
+            ),
+        )
+        for category in popular_interests_by_category()
+    )
+
+
+def picker_popular() -> tuple[PopularCategory, ...]:
+    """The tag picker's most-picked tags in each category, sensitive ones included.
+
+    Counted over the whole link table like the directory's filters, and cached and
+    cleared with them. Every member sees the same list; the picker hides their own.
+    """
+    return cache.get_or_set(
+        PICKER_POPULAR_CACHE_KEY, _picker_popular, DIRECTORY_FILTERS_CACHE_SECONDS
+    )
+
+
 def profile_for_member(*, viewer: User, pk: int) -> Profile | None:
     """A member's profile as another member may see it (never their email)."""
     return (

@@ -18,7 +18,7 @@ from .models import (
     Profile,
     User,
 )
-from .selectors import DIRECTORY_FILTERS_CACHE_KEY
+from .selectors import DIRECTORY_FILTERS_CACHE_KEY, PICKER_POPULAR_CACHE_KEY
 from .validators import validate_pause_end
 
 # The directory's full-text documents (the whole public profile, and name plus
@@ -194,8 +194,13 @@ def interest_suggest(
 
 
 def _forget_directory_filters() -> None:
-    """The directory's tag filters are cached: show a curated change at once."""
-    transaction.on_commit(lambda: cache.delete(DIRECTORY_FILTERS_CACHE_KEY))
+    """The directory's tag filters and the picker's popular tags are cached: show a
+    curated change at once."""
+    transaction.on_commit(
+        lambda: cache.delete_many(
+            [DIRECTORY_FILTERS_CACHE_KEY, PICKER_POPULAR_CACHE_KEY]
+        )
+    )
 
 
 @transaction.atomic

@@ -287,7 +287,7 @@ def _picker_context(
         "results": selectors.interest_search(query=query, exclude_profile=profile)
         if query
         else [],
-        "popular": selectors.popular_interests_by_category(),
+        "popular": selectors.picker_popular(),
         "picked_ids": {i.pk for i in picked},
         "next_url": next_url,
         "suggest_form": suggest_form or SuggestInterestForm(),
@@ -307,13 +307,21 @@ def _render_picker(
 @require_GET
 @login_required
 def interest_search(request: HttpRequest) -> HttpResponse:
-    profile = _profile(request)
     if not request.htmx:
         url = _next_url(request, reverse("profile_interests"))
         query = urlencode({"q": request.GET.get("q", "")[:80]})
         return HttpResponseRedirect(f"{url}?{query}")
-    next_url = _next_url(request, reverse("profile_interests"))
-    context = _picker_context(request, profile, next_url=next_url)
+    # Called on every keystroke: only what the results list shows.
+    query = request.GET.get("q", "").replace("\x00", " ")[:80]
+    context = {
+        "query": query,
+        "results": selectors.interest_search(
+            query=query, exclude_profile=_profile(request)
+        )
+        if query
+        else [],
+        "next_url": _next_url(request, reverse("profile_interests")),
+    }
     return render(request, "profiles/interest_picker.html#results", context)
 
 

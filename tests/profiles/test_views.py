@@ -404,3 +404,48 @@ def test_a_formset_claiming_a_thousand_windows_builds_at_most_fourteen(
     response = member_client.post(reverse("profile_preferences"), data)
     assert response.status_code == 200
     assert len(response.context["windows"].forms) <= 14
+
+
+def test_search_as_you_type_reads_only_the_results(
+    member_client, monkeypatch, django_assert_max_num_queries
+):
+    InterestFactory(name="Narrative podcasting for clinicians")
+
+    def whole_table_count(**kwargs):
+        raise AssertionError("the popular tags are not part of the results")
+
+    monkeypatch.setattr(
+        "profiles.selectors.popular_interests_by_category", whole_table_count
+    )
+    with django_assert_max_num_queries(4):
+        response = member_client.get(
+            reverse("interest_search"),
+            {"q": "podcasting"},
+            headers={"HX-Request": "true"},
+        )
+    assert "Narrative podcasting for clinicians" in response.text
+
+
+def test_the_pickers_popular_tags_are_counted_once_and_cleared_by_curation(
+    member_client, member, category, django_capture_on_commit_callbacks, monkeypatch
+):
+    from profiles import selectors, services
+
+    first = member_client.get(reverse("profile_interests"))
+    assert "Podcasting" in first.text
+    counted = selectors.popular_interests_by_category
+
+    def not_again(**kwargs):
+        raise AssertionError("counted again")
+
+    monkeypatch.setattr(selectors, "popular_interests_by_category", not_again)
+    again = member_client.get(reverse("profile_interests"))
+    assert "+ Podcasting" in again.text
+
+    monkeypatch.setattr(selectors, "popular_interests_by_category", counted)
+    suggestion = InterestFactory(
+        name="Zymology zz", category=category, status=Interest.Status.PENDING
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.interest_approve(interest=suggestion)
+    assert "+ Zymology zz" in member_client.get(reverse("profile_interests")).text
