@@ -225,6 +225,18 @@ def render_follow_up(intro: Introduction, reader: Profile) -> RenderedEmail:
     )
 
 
+def render_warning(reader: Profile, reasons: list[str]) -> RenderedEmail:
+    """An admin's warning after reports, naming only the kinds of concern."""
+    context = _base_context(None, reader) | {"reasons": reasons}
+    text, html = _render("moderation_warning", context)
+    return RenderedEmail(
+        _prefix("A note about how you use Grapevyne"),
+        text,
+        html,
+        list_headers(context["pause_url"]),
+    )
+
+
 def render(kind: str, intro: Introduction, reader: Profile, *, now: datetime):
     if kind == OutboxEmail.Kind.OFFER:
         return render_offer(intro, reader, reminder=False)

@@ -9,12 +9,9 @@ written to the append-only ModerationAction log in the same transaction.
 from collections.abc import Sequence
 from datetime import datetime
 
-from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 from django.db.models import Q
-from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 
 from profiles.models import Block, Profile
@@ -278,24 +275,18 @@ def _enqueue_warning(
     """
     from .tasks import send_outbox_email
 
-    context = {
-        "reader": member,
-        "reasons": sorted({r.get_reason_display() for r in reports}),
-        "pause_url": emails.pause_url(member),
-        "dashboard_url": emails.absolute(reverse("dashboard")),
-        "site_url": settings.SITE_URL,
-    }
+    rendered = emails.render_warning(
+        member, sorted({r.get_reason_display() for r in reports})
+    )
     email = OutboxEmail.objects.create(
         recipient=member,
         intro=None,
         kind=OutboxEmail.Kind.WARNING,
         to_email=member.user.email,
-        subject=(
-            f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}A note about how you use Grapevyne"
-        ),
-        text_body=render_to_string("emails/moderation_warning.txt", context),
-        html_body=render_to_string("emails/moderation_warning.html", context),
-        headers=emails.list_headers(context["pause_url"]),
+        subject=rendered.subject,
+        text_body=rendered.text_body,
+        html_body=rendered.html_body,
+        headers=rendered.headers,
         created_at=now,
     )
     transaction.on_commit(lambda: send_outbox_email.delay(email.pk), robust=True)
