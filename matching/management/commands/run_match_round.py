@@ -3,7 +3,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from matching import services
+from matching import selectors, services
 from matching.models import Round, RoundPair
 
 
@@ -43,7 +43,11 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         from matching import tasks
 
-        if options["resume"]:
+        if options["examples"] < 0:
+            raise CommandError("--examples cannot be negative.")
+        if options["wait"] < 0:
+            raise CommandError("--wait cannot be negative.")
+        if options["resume"] is not None:
             round_ = Round.objects.filter(pk=options["resume"]).first()
             if round_ is None:
                 raise CommandError(f"There is no round {options['resume']}.")
@@ -52,20 +56,23 @@ class Command(BaseCommand):
                 round_ = services.round_run_sync(round_id=round_id)
             else:
                 tasks.resume_round.delay(round_id)
-        elif options["sync"]:
+        else:
+            # Created here rather than by the task, so that its id is known without
+            # waiting for a worker.
             round_ = services.round_create(
                 trigger=Round.Trigger.COMMAND, dry_run=options["dry_run"]
             )
             if round_ is None:
-                raise CommandError("A round is already running; try again later.")
+                running = selectors.round_unfinished_id()
+                raise CommandError(
+                    f"Round {running} is still running; try again later, or"
+                    f" continue it with --resume {running} if it is stuck."
+                )
             round_id = round_.pk
-            round_ = services.round_run_sync(round_id=round_id)
-        else:
-            round_id = tasks.start_round.delay(
-                trigger=Round.Trigger.COMMAND, dry_run=options["dry_run"]
-            ).get(timeout=options["wait"] or None)
-            if round_id is None:
-                raise CommandError("A round is already running; try again later.")
+            if options["sync"]:
+                round_ = services.round_run_sync(round_id=round_id)
+            else:
+                tasks.start_round.delay(round_id=round_id)
 
         if not options["sync"]:
             if not options["wait"]:
@@ -81,8 +88,14 @@ class Command(BaseCommand):
             if round_.status in Round.FINISHED_STATES:
                 return round_
             if time.monotonic() > deadline:
+                hint = (
+                    " Is a Celery worker running?"
+                    if round_.status == Round.Status.PENDING
+                    else ""
+                )
                 raise CommandError(
-                    f"Round {round_id} is still {round_.status} after {seconds:.0f} s."
+                    f"Round {round_id} is still {round_.status} after {seconds:g} s;"
+                    f" it goes on in the background.{hint}"
                 )
             time.sleep(0.5)
 
