@@ -12,6 +12,8 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
+from grapevyne.redis_urls import cache_url_for
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 _TRUE = {"1", "true", "yes", "on"}
@@ -147,8 +149,9 @@ REDIS_URL = env_str("REDIS_URL", "redis://127.0.0.1:6379/0")
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        # Its own Redis database: clearing the cache must never flush the broker.
-        "LOCATION": env_str("CACHE_URL", "redis://127.0.0.1:6379/1"),
+        # Its own Redis database, next to the broker's on the same server:
+        # clearing the cache must never flush the broker.
+        "LOCATION": env_str("CACHE_URL", cache_url_for(REDIS_URL)),
         "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "grapevyne"),
     }
 }

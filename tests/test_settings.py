@@ -114,3 +114,14 @@ def test_it_reads_common_spellings_of_booleans(monkeypatch, raw, expected):
 def test_it_rejects_a_malformed_integer(monkeypatch):
     with pytest.raises(ImproperlyConfigured, match="SECURE_HSTS_SECONDS"):
         _load_settings(monkeypatch, SECURE_HSTS_SECONDS="a year")
+
+
+def test_the_cache_follows_the_redis_server_unless_told_otherwise(monkeypatch):
+    monkeypatch.delenv("CACHE_URL", raising=False)
+    values = _load_settings(monkeypatch, REDIS_URL="redis://cache-host:6380/4")
+    assert values["CACHES"]["default"]["LOCATION"] == "redis://cache-host:6380/5"
+
+    values = _load_settings(
+        monkeypatch, REDIS_URL="redis://a:6379/0", CACHE_URL="redis://b:6379/3"
+    )
+    assert values["CACHES"]["default"]["LOCATION"] == "redis://b:6379/3"
