@@ -66,9 +66,7 @@ class AboutForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["specialty"].queryset = Specialty.objects.active().select_related(
-            "parent"
-        )
+        self.fields["specialty"].queryset = Specialty.objects.active()
         for name in ("display_name", "role", "specialty", "career_stage", "country"):
             self.fields[name].required = True
         self.fields["npi"].widget.attrs.update(inputmode="numeric", autocomplete="off")

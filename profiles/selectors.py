@@ -78,12 +78,18 @@ def member_interests(*, profile: Profile) -> QuerySet[Interest]:
     )
 
 
+def tag_query(raw: str) -> str:
+    """A tag search as typed, tidied: PostgreSQL text cannot hold NUL, and no tag
+    name is longer than 80 characters."""
+    return " ".join(raw.replace("\x00", " ").split())[:80]
+
+
 def interest_search(*, query: str, exclude_profile: Profile | None = None, limit=12):
     """Active tags with a word starting with the query, names matching first.
 
     Matching at word starts keeps "AI" from finding "Department chair".
     """
-    query = " ".join(query.replace("\x00", " ").split())[:80]
+    query = tag_query(query)
     tags = Interest.objects.active().select_related("category")
     if query:
         word_start = r"\m" + re.escape(query)

@@ -275,7 +275,7 @@ def _picker_context(
     next_url: str,
     suggest_form: SuggestInterestForm | None = None,
 ) -> dict:
-    query = request.GET.get("q", "").replace("\x00", " ")[:80]
+    query = selectors.tag_query(request.GET.get("q", ""))
     picked = list(selectors.member_interests(profile=profile))
     return {
         "profile": profile,
@@ -309,10 +309,10 @@ def _render_picker(
 def interest_search(request: HttpRequest) -> HttpResponse:
     if not request.htmx:
         url = _next_url(request, reverse("profile_interests"))
-        query = urlencode({"q": request.GET.get("q", "")[:80]})
+        query = urlencode({"q": selectors.tag_query(request.GET.get("q", ""))})
         return HttpResponseRedirect(f"{url}?{query}")
     # Called on every keystroke: only what the results list shows.
-    query = request.GET.get("q", "").replace("\x00", " ")[:80]
+    query = selectors.tag_query(request.GET.get("q", ""))
     context = {
         "query": query,
         "results": selectors.interest_search(

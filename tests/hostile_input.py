@@ -79,19 +79,6 @@ scalar = st.one_of(
 value = st.one_of(scalar, st.lists(scalar, min_size=2, max_size=3))
 
 
-def strip_nul(data: dict, *keys: str) -> dict:
-    """The data with NUL removed from some fields (to step around a reported bug)."""
-
-    def clean(v):
-        return (
-            [s.replace("\x00", "") for s in v]
-            if isinstance(v, list)
-            else (v.replace("\x00", ""))
-        )
-
-    return {k: clean(v) if k in keys else v for k, v in data.items()}
-
-
 def form_data(valid: dict) -> st.SearchStrategy[dict]:
     """A valid submission with some fields replaced by junk, some dropped, some added.
 
