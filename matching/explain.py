@@ -93,16 +93,13 @@ def explanations_for(snapshot: Snapshot, pairs: np.ndarray) -> list[dict]:
     if len(pairs) == 0:
         return []
     pairs = np.asarray(pairs, dtype=np.int64)
-    interests = dict(
-        Interest.objects.filter(pk__in=snapshot.tag_ids.tolist()).values_list(
-            "pk", "name"
-        )
-    )
-    sensitive_ids = set(
-        Interest.objects.filter(
-            pk__in=snapshot.tag_ids.tolist(), sensitive=True
-        ).values_list("pk", flat=True)
-    )
+    interests, sensitive_ids = {}, set()
+    for pk, name, sensitive in Interest.objects.filter(
+        pk__in=snapshot.tag_ids.tolist()
+    ).values_list("pk", "name", "sensitive"):
+        interests[pk] = name
+        if sensitive:
+            sensitive_ids.add(pk)
     kind_names = dict(
         GoalKind.objects.filter(pk__in=snapshot.goal_kind_ids.tolist()).values_list(
             "pk", "name"

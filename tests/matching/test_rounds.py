@@ -7,6 +7,7 @@ from django.urls import reverse
 from introductions.models import Introduction
 from introductions.services import ProposedPair, introductions_create_proposed
 from matching import services
+from matching.explain import explanations_for
 from matching.models import (
     AutoPause,
     Candidate,
@@ -468,3 +469,19 @@ def test_the_auto_pause_admin_lists_rows_in_constant_queries(
         AutoPause.objects.create(profile=make_member(), round=round_)
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert admin_client.get(url).status_code == 200
+
+
+def test_explanations_read_the_interests_in_one_query(
+    journalists, django_assert_num_queries
+):
+    writer, editor, _ = journalists
+    snapshot = services.population_load()
+    pair = np.searchsorted(snapshot.ids, [[writer.pk, editor.pk]])
+    # One query for the interests (names and sensitivity), one for the goal kinds.
+    with django_assert_num_queries(2):
+        (explanation,) = explanations_for(snapshot, pair)
+    assert set(explanation["shared_interests"]) == {
+        "Medical journalism",
+        "AI in medicine",
+    }
+    assert explanation["shared_sensitive_interests"] == ["Burnout"]
