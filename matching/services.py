@@ -11,7 +11,7 @@ A round goes pending → scoring → pairing → writing → done (or failed):
    explanations (phase *write*).
 
 Each step is idempotent, so a crashed round is resumed by running the steps it has
-not finished (`round_resume_sync` or the `resume_round` task), and a re-run never
+not finished (`round_run_sync` or the `resume_round` task), and a re-run never
 proposes a pair twice: pairs introduced before are excluded and the database
 refuses a second open introduction for a pair.
 """
