@@ -128,6 +128,13 @@ class Introduction(models.Model):
             return "b"
         raise ValueError(f"Profile {member.pk} is not part of intro {self.pk}")
 
+    @staticmethod
+    def pair(one: Profile | int, other: Profile | int) -> models.Q:
+        """Intros between these two members, whichever one is member_a."""
+        return models.Q(member_a=one, member_b=other) | models.Q(
+            member_a=other, member_b=one
+        )
+
     def other_member(self, member: Profile) -> Profile:
         return self.member_b if self.side_of(member) == "a" else self.member_a
 

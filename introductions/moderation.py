@@ -32,10 +32,6 @@ def _now(now: datetime | None) -> datetime:
     return now or timezone.now()
 
 
-def _pair(one: Profile, other: Profile) -> Q:
-    return Q(member_a=one, member_b=other) | Q(member_a=other, member_b=one)
-
-
 # --- Members ------------------------------------------------------------------
 
 
@@ -53,7 +49,7 @@ def block_member(
     block, _ = Block.objects.get_or_create(
         blocker=blocker, blocked=blocked, defaults={"created_at": now}
     )
-    services.intros_withdraw_open(intros=_pair(blocker, blocked), now=now)
+    services.intros_withdraw_open(intros=Introduction.pair(blocker, blocked), now=now)
     return block
 
 

@@ -7,7 +7,6 @@ confirmation whose form POSTs. Every bad link gets a page saying what happened.
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -337,10 +336,7 @@ def _get_member_to_act_on(request: HttpRequest, pk: int) -> tuple[Profile, Profi
         raise Http404("No profile")
     other = profile_selectors.profile_for_member(viewer=request.user, pk=pk)
     if other is None:
-        introduced = Introduction.objects.filter(
-            Q(member_a=viewer, member_b_id=pk) | Q(member_a_id=pk, member_b=viewer)
-        )
-        if not introduced.exists():
+        if not Introduction.objects.filter(Introduction.pair(viewer, pk)).exists():
             raise Http404("No such member")
         other = get_object_or_404(Profile, pk=pk, user__is_active=True)
     return viewer, other
@@ -404,11 +400,7 @@ def member_unblock(request: HttpRequest, pk: int) -> HttpResponse:
 def _intro_between(viewer: Profile, other: Profile, pk: int | None):
     if pk is None:
         return None
-    return (
-        Introduction.objects.filter(pk=pk)
-        .filter(Q(member_a=viewer, member_b=other) | Q(member_a=other, member_b=viewer))
-        .first()
-    )
+    return Introduction.objects.filter(Introduction.pair(viewer, other), pk=pk).first()
 
 
 @login_required
