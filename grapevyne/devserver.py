@@ -344,21 +344,15 @@ def prepare_database(env: dict[str, str]) -> None:
     if ensure_database(env["DATABASE_URL"]):
         say("created the database")
     manage("migrate", "--no-input", env=env)
-    commands, has_members = _django_state(env)
-    if "load_taxonomy" in commands:
-        manage("load_taxonomy", env=env)
-    else:
-        say("no load_taxonomy command yet; skipped")
-    if "seed_demo" not in commands:
-        say("no seed_demo command yet; no demo members")
-    elif has_members:
+    manage("load_taxonomy", env=env)
+    if _has_members(env):
         say("members exist already; demo seeding skipped")
     else:
         manage("seed_demo", "--members", str(DEMO_MEMBERS), env=env)
 
 
-def _django_state(env: dict[str, str]) -> tuple[set[str], bool]:
-    """The management commands available and whether any profile exists.
+def _has_members(env: dict[str, str]) -> bool:
+    """Whether any profile exists.
 
     Django is set up in this process only after the environment points at the chosen
     services, because settings read it once at import time.
@@ -367,14 +361,13 @@ def _django_state(env: dict[str, str]) -> tuple[set[str], bool]:
     import django
 
     django.setup()
-    from django.core.management import get_commands
     from django.db import connections
 
     from profiles.models import Profile
 
     has_members = Profile.objects.exists()
     connections.close_all()
-    return set(get_commands()), has_members
+    return has_members
 
 
 # --- Running the processes ------------------------------------------------------------
