@@ -22,7 +22,6 @@ and `speedup_is_lower_bound` is true.
 import argparse
 import json
 import os
-import resource
 import signal
 import struct
 import sys
@@ -31,21 +30,13 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import numpy as np
-import psycopg
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.seed import scratch_database  # noqa: E402
+
 PG_EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
-
-
-def peak_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def admin_dsn(url: str) -> tuple[str, str]:
-    base, _, _ = url.rpartition("/")
-    return base, f"{base}/postgres"
 
 
 def _text(value) -> str:
@@ -289,22 +280,8 @@ def main() -> None:
     # SIGTERM (timeout, kill) unwinds like an error, so the scratch database goes.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
 
-    url = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/grapevyne")
-    base, admin = admin_dsn(url)
-    name = f"gv_bench_{os.getpid()}"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f"CREATE DATABASE {name}")
-    try:
-        result = run(args, f"{base}/{name}")
-    finally:
-        try:
-            from django.db import connections
-
-            connections.close_all()
-        except Exception:  # noqa: S110 (Django may not be set up yet)
-            pass
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    with scratch_database(f"gv_bench_{os.getpid()}") as url:
+        result = run(args, url)
     print(json.dumps(result))
 
 
@@ -330,6 +307,7 @@ def run(args, url: str) -> dict:
     from django.core.management import call_command
     from django.db import OperationalError, connection
 
+    from bench.core import peak_rss_mb
     from matching import services
     from matching.models import Round, RoundBlock
 
