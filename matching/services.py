@@ -442,7 +442,13 @@ def round_finish(*, round_id: int) -> Round:
     totals = blocks.aggregate(
         candidates=Sum("candidates"), score=Sum("seconds"), write=Sum("seconds_write")
     )
-    Round.objects.filter(pk=round_id).update(status=Round.Status.PAIRING)
+    # Two finishers can overlap (a redelivered task, a round continued while it
+    # ran): the progress marks must not turn a finished round back into a running
+    # one, or the later finisher would rewrite its figures.
+    unfinished = Round.objects.filter(pk=round_id).exclude(
+        status__in=Round.FINISHED_STATES
+    )
+    unfinished.update(status=Round.Status.PAIRING)
 
     started = time.perf_counter()
     snapshot = round_snapshot(round_id)
@@ -457,7 +463,7 @@ def round_finish(*, round_id: int) -> Round:
         priority=snapshot.priority,
     )
     paired = time.perf_counter()
-    Round.objects.filter(pk=round_id).update(status=Round.Status.WRITING)
+    unfinished.update(status=Round.Status.WRITING)
 
     pair_scores = _pair_scores(cand, score, pairs)
     explanations = explanations_for(snapshot, pairs)

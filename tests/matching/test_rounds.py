@@ -485,3 +485,24 @@ def test_explanations_read_the_interests_in_one_query(
         "AI in medicine",
     }
     assert explanation["shared_sensitive_interests"] == ["Burnout"]
+
+
+def test_a_finisher_overlapping_another_leaves_the_finished_round_alone(
+    journalists, monkeypatch
+):
+    round_ = services.round_create(trigger=Round.Trigger.COMMAND)
+    services.round_prepare(round_id=round_.pk)
+    services.round_score_block(round_id=round_.pk, block=0)
+    real = services.pair_round
+
+    def the_other_finisher_wins(*args, **kwargs):
+        monkeypatch.setattr(services, "pair_round", real)
+        services.round_finish(round_id=round_.pk)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(services, "pair_round", the_other_finisher_wins)
+    services.round_finish(round_id=round_.pk)
+
+    round_.refresh_from_db()
+    assert round_.status == Round.Status.DONE
+    assert round_.intros_created == 1 == Introduction.objects.count()
