@@ -26,7 +26,9 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import quote, urlsplit, urlunsplit
+from urllib.parse import quote
+
+from grapevyne.redis_urls import cache_url_for
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -102,15 +104,6 @@ def local_postgres_installed() -> bool:
 
 def local_redis_installed() -> bool:
     return shutil.which("redis-server") is not None
-
-
-def cache_url_for(redis_url: str) -> str:
-    """The cache gets the Redis database after the broker's, so that clearing the
-    cache never flushes queued tasks (redis://h/10 -> redis://h/11)."""
-    parts = urlsplit(redis_url)
-    path = parts.path.strip("/")
-    db = int(path) if path.isdigit() else 0
-    return urlunsplit(parts._replace(path=f"/{db + 1}"))
 
 
 # --- Starting services ----------------------------------------------------------------

@@ -11,6 +11,7 @@ import pytest
 from psycopg import sql
 
 from grapevyne import devserver
+from grapevyne.redis_urls import cache_url_for
 
 
 @pytest.mark.parametrize(
@@ -71,7 +72,7 @@ def test_services_from_the_environment_are_used_as_given():
     ],
 )
 def test_the_cache_gets_the_redis_database_after_the_brokers(redis_url, expected):
-    assert devserver.cache_url_for(redis_url) == expected
+    assert cache_url_for(redis_url) == expected
 
 
 def test_it_sees_whether_a_port_is_listening():
