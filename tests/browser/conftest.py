@@ -9,6 +9,7 @@ from http import HTTPStatus
 from pathlib import Path
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from django.apps import apps
 from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
 
@@ -119,6 +120,53 @@ def new_page(browser, live_server, browser_errors):
 @pytest.fixture
 def page(new_page) -> Page:
     return new_page()
+
+
+class AxeCheck:
+    """axe-core (bundled with axe-playwright-python) run on the page as it is now.
+
+    `axe.check(page)` fails the test with every violation's rule, impact, help text
+    and offending elements, so a failure says what to fix without a re-run. Call it
+    after each page or state worth checking (a swapped partial, an open dialog).
+    The script goes in through the DevTools protocol, which the page's CSP does not
+    govern, so the strict policy under test stays as it is.
+    """
+
+    # WCAG 2.1 A and AA plus axe's best practices (landmarks, one h1, headings in
+    # order): the bar the issue sets for member, anonymous and admin pages.
+    TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
+
+    def __init__(self) -> None:
+        self._axe = Axe()
+
+    def violations(self, page: Page, context: str | None = None) -> list[dict]:
+        options = {
+            "runOnly": {"type": "tag", "values": self.TAGS},
+            "resultTypes": ["violations"],
+        }
+        return self._axe.run(page, context=context, options=options).response[
+            "violations"
+        ]
+
+    def check(self, page: Page, context: str | None = None) -> None:
+        found = self.violations(page, context)
+        assert not found, f"axe found violations on {page.url}:\n" + "\n".join(
+            self._describe(violation) for violation in found
+        )
+
+    @staticmethod
+    def _describe(violation: dict) -> str:
+        nodes = "; ".join(
+            " ".join(node["target"]) + f" ({node.get('failureSummary', '')})"
+            for node in violation["nodes"][:5]
+        )
+        rule = f"{violation['id']} [{violation['impact']}]"
+        return f"- {rule} {violation['help']}: {nodes}"
+
+
+@pytest.fixture(scope="session")
+def axe() -> AxeCheck:
+    return AxeCheck()
 
 
 class Screenshots:
