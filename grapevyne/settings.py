@@ -318,13 +318,20 @@ SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
 # --- Matching engine ---
 # Weights of matching.scoring.Weights; the README works an example through them.
 MATCHING_WEIGHT_INTEREST = env_float("MATCHING_WEIGHT_INTEREST", 1.0)
-MATCHING_WEIGHT_GOAL = env_float("MATCHING_WEIGHT_GOAL", 0.15)
+# Per goal kind complemented on the same topic (half when either side names no
+# topic, a quarter for topics of the same category, nothing for other topics).
+MATCHING_WEIGHT_GOAL = env_float("MATCHING_WEIGHT_GOAL", 0.30)
 MATCHING_GOAL_MAX_KINDS = env_int("MATCHING_GOAL_MAX_KINDS", 3)
 MATCHING_WEIGHT_CROSS_SPECIALTY = env_float("MATCHING_WEIGHT_CROSS_SPECIALTY", 0.03)
 MATCHING_WEIGHT_CROSS_SPECIALTY_PREFERRED = env_float(
     "MATCHING_WEIGHT_CROSS_SPECIALTY_PREFERRED", 0.10
 )
 MATCHING_MIN_SCORE = env_float("MATCHING_MIN_SCORE", 0.05)
+# The floor: a pair needs a goal complemented on topic (or about nothing in
+# particular) or a shared tag held by fewer than max(MIN_MEMBERS, SHARE * members)
+# of the round's members.
+MATCHING_COMMON_TAG_SHARE = env_float("MATCHING_COMMON_TAG_SHARE", 0.05)
+MATCHING_COMMON_TAG_MIN_MEMBERS = env_int("MATCHING_COMMON_TAG_MIN_MEMBERS", 10)
 # Candidates kept per member, members per block task, and pairing limits.
 MATCHING_K = env_int("MATCHING_K", 20)
 MATCHING_BLOCK_SIZE = env_int("MATCHING_BLOCK_SIZE", 25_000)

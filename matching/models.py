@@ -172,7 +172,9 @@ class LeftOut(models.Model):
 
     class Reason(models.TextChoices):
         ODD_ONE_OUT = "odd_one_out", "Odd one out"
-        NO_CANDIDATE = "no_candidate", "No candidate above the threshold"
+        # Held back: nobody with a real reason to meet them (the floor), which
+        # is better than a filler introduction.
+        NO_CANDIDATE = "no_candidate", "No good match this round"
         CAPACITY = "capacity", "Every candidate was already taken this round"
 
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="left_out")

@@ -3,8 +3,7 @@
 Score of a pair (i, j)::
 
     score = w.interest * cos_idf(i, j)
-          + w.goal * min(popcount((seeks_i & offers_j) | (seeks_j & offers_i)),
-                         w.goal_max_kinds)
+          + w.goal / 4 * goal_units(i, j)
           + bonus(i, j)
 
 * ``cos_idf`` is the cosine of the two members' tag vectors, where member i's vector
@@ -12,20 +11,27 @@ Score of a pair (i, j)::
   rare tag therefore counts more than a shared popular one; the value lies in [0, 1].
 * ``idf[t] = ln((1 + n) / (1 + df[t])) + 1`` (the "smoothed" variant): always > 0,
   so a tag everyone holds still counts a little, and no division by zero for df = 0.
-* The goal term counts goal *kinds* that are complementary in either direction, each
-  kind once, capped at ``goal_max_kinds``. It is nonzero for pairs with no shared tag:
-  interests are soft preferences, never hard buckets.
+* ``goal_units`` (matching.goals) counts goal kinds one member seeks and the other
+  offers, on topic: 4 quarters when both goals are about the same tag, 2 when
+  either is about nothing in particular, 1 when their tags share a category, 0
+  when they are about different topics; each kind once (its best combination,
+  either way), the best ``w.goal_max_kinds`` kinds summed. It is nonzero for pairs
+  with no shared tag: interests are soft preferences, never hard buckets.
 * ``bonus`` is ``w.cross_specialty`` when both members have a specialty (>= 0) and
   they differ, ``w.cross_specialty_preferred`` instead when either member asked to
   prefer other specialties, else 0.
+
+The floor: a pair is a candidate only with a reason to meet, a goal kind worth at
+least 2 quarters or a shared tag held by fewer than ``max(w.common_tag_min_members,
+w.common_tag_share * n)`` members, and a score of at least ``w.min_score``.
 
 Worked example (n = 4 members, default weights). Tag "ai" is held by 3 members,
 "journalism" by 1 (member A), so idf(ai) = ln(5/4) + 1 = 1.2231 and
 idf(journalism) = ln(5/2) + 1 = 1.9163. A = {ai, journalism}, B = {ai}:
 cos = 1.2231**2 / (sqrt(1.2231**2 + 1.9163**2) * 1.2231) = 1.2231 / 2.2733 = 0.5380.
-A seeks mentorship, B offers it: one complementary kind, +0.15. A is a cardiologist,
-B an oncologist, A prefers other specialties: +0.10. Score = 0.5380 + 0.15 + 0.10
-= 0.7880.
+A seeks mentorship, B offers it, neither about a topic: 2 quarters, +0.15. A is a
+cardiologist, B an oncologist, A prefers other specialties: +0.10. Score = 0.5380
++ 0.15 + 0.10 = 0.7880 ("ai" has 3 holders, under 10: a reason to meet).
 
 Method (exact, no Python loop over pairs, memory O(R * tile) per thread): rows are
 processed in groups of R consecutive rows (``_ROWS_PER_TASK``), groups in parallel
@@ -43,8 +49,11 @@ bound of every score in the block is taken from the buffer's max, the union of t
 block's goal masks and the largest bonus, with the same float operations (rounding
 is monotone and the weights are >= 0): most blocks cannot beat the current k-th
 entry and are skipped; the others are scored by one vectorised pass (goal kinds as
-bit masks and a popcount, the specialty bonus) that feeds a k-entry list sorted
-best-first. The k best under a total order (score, then tie rank) do not depend on
+bit masks and a popcount, the specialty bonus) that gives an upper bound of each
+score, exact unless a complementary kind is tied to a topic on both sides. Only
+a column whose bound would enter the k-entry list (sorted best-first) gets the
+exact topic check and the floor (matching.goals), and enters by its exact score.
+The k best under a total order (score, then tie rank) do not depend on
 the order the columns are visited in, so the result is the same whatever the
 column order, tile, group size, block split or thread count. (A NaN score,
 impossible with finite weights and idf, may be dropped where a full scan kept it.)
@@ -73,6 +82,8 @@ import numpy as np
 from numba import njit, prange, types
 from numba.extending import intrinsic
 
+from .goals import Goals, common_threshold, goal_units, rare_tags, shares_rare_tag
+
 # Columns per bound check and scan block: small, so that the bound of most blocks
 # falls below the k-th score (64: ~6% of blocks scanned at 1,000,000 members).
 _SCAN_BLOCK = 64
@@ -85,11 +96,17 @@ _TILE = 4096
 @dataclass(frozen=True)
 class Weights:
     interest: float = 1.0
-    goal: float = 0.15
+    # Per goal kind complemented on the same topic; about nothing in particular
+    # counts half, tags of the same category a quarter, other topics nothing.
+    goal: float = 0.30
     goal_max_kinds: int = 3
     cross_specialty: float = 0.03
     cross_specialty_preferred: float = 0.10
     min_score: float = 0.05
+    # The floor: a tag held by at least max(min_members, share * n) members is
+    # widely held, and sharing only such tags is no reason to meet.
+    common_tag_share: float = 0.05
+    common_tag_min_members: int = 10
 
 
 @dataclass
@@ -102,10 +119,28 @@ class Population:
     specialty: np.ndarray  # int32 (n,)  -1 = none
     prefers_other: np.ndarray  # bool (n,)
     priority: np.ndarray  # int64 (n,)  lower = waited longer
+    # Goals with their topics; None: one goal about nothing in particular per
+    # kind bit of seeks/offers (which must agree with the goals when given).
+    goals: Goals | None = None
+    tag_category: np.ndarray | None = None  # int32 (n_tags,)  -1 = none
 
     @property
     def n(self) -> int:
         return len(self.tag_indptr) - 1
+
+    def goal_lists(self) -> Goals:
+        return (
+            self.goals
+            if self.goals is not None
+            else Goals.untied(
+                np.asarray(self.seeks, np.uint64), np.asarray(self.offers, np.uint64)
+            )
+        )
+
+    def categories(self) -> np.ndarray:
+        if self.tag_category is None:
+            return np.full(max(1, self.n_tags), -1, np.int32)
+        return np.ascontiguousarray(self.tag_category, dtype=np.int32)
 
 
 @intrinsic
@@ -262,11 +297,15 @@ def _score_block(
     nb,
     seeks,
     offers,
+    seeks_t,
+    offers_t,
     spec,
     pref,
     rank,
     si,
     oi,
+    si_t,
+    oi_t,
     has_i,
     spec_i,
     b_pref,
@@ -275,33 +314,46 @@ def _score_block(
     thr,
     r_last,
     sc,
+    cs,
+    bs,
 ):
-    """Scores of row i against columns b0..b0+nb-1 (buf[o0:o0+nb]) into sc.
+    """Upper bounds of row i's scores against columns b0..b0+nb-1 into sc.
 
-    Goal masks are uint32 here (at most 32 kinds) and the counter is kept int32 so
-    every lane is 32 bits wide: LLVM then vectorises 8-wide on AVX2 (a 64-bit lane
-    anywhere halves that). Branch-free, with unsigned indices (no negative-index
-    fix-ups), no slices (a slice per block costs more than the 64 columns) and
-    outside the parallel loop. Clearing buf here is cheaper than
-    re-walking the posting lists. Returns how many scores would enter the top-k
-    list, i.e. beat (thr, r_last); an integer sum vectorises where a max would not.
+    The bound is exact unless a complementary kind is tied to a topic on
+    both sides (see matching.goals); the cosine and bonus go to cs and bs
+    so that the exact score is recomputed by the same float operations.
+    Goal masks are uint32 in the narrow variant and the counters int32 so
+    every lane is 32 bits wide: LLVM then vectorises 8-wide on AVX2 (a
+    64-bit lane anywhere halves that). Branch-free, with unsigned indices
+    (no negative-index fix-ups), no slices (a slice per block costs more
+    than the 64 columns) and outside the parallel loop. Clearing buf here
+    is cheaper than re-walking the posting lists. Returns how many bounds
+    would enter the top-k list, i.e. beat (thr, r_last); an integer sum
+    vectorises where a max would not.
     """
-    interest, goal, goal_cap = cst[0], cst[1], np.int32(cst[2])
+    interest, goal_q, goal_cap = cst[0], cst[1], np.int32(cst[2])
     entering = np.int32(0)
     ob = np.uint64(o0)
     cb = np.uint64(b0)
     for x in range(nb):
-        # Unsigned indices: no negative-index fix-ups, so the loop vectorises.
         ux = np.uint64(x)
         c = cb + ux
         cross = (si & offers[c]) | (seeks[c] & oi)
-        pc = min(np.int32(_popcount32(cross)), goal_cap)
+        cross_t = (si_t & offers_t[c]) | (seeks_t[c] & oi_t)
+        n_t = np.int32(_popcount32(cross_t))
+        n_u = np.int32(_popcount32(cross)) - n_t
+        n_t = min(n_t, goal_cap)
+        n_u = min(n_u, goal_cap - n_t)
+        units = np.int32(4) * n_t + np.int32(2) * n_u
         sj = spec[c]
         differ = has_i & (sj >= 0) & (sj != spec_i)
         b = b_pref if pref[c] else b_plain
         bonus = b if differ else np.float32(0.0)
-        v = interest * buf[ob + ux] + goal * np.float32(pc) + bonus
+        cos = buf[ob + ux]
+        v = interest * cos + goal_q * np.float32(units) + bonus
         sc[ux] = v
+        cs[ux] = cos
+        bs[ux] = bonus
         buf[ob + ux] = 0.0
         hit = (v > thr) | ((v == thr) & (rank[c] < r_last))
         entering = np.int32(entering + np.int32(hit))
@@ -316,11 +368,15 @@ def _score_block_wide(
     nb,
     seeks,
     offers,
+    seeks_t,
+    offers_t,
     spec,
     pref,
     rank,
     si,
     oi,
+    si_t,
+    oi_t,
     has_i,
     spec_i,
     b_pref,
@@ -329,24 +385,33 @@ def _score_block_wide(
     thr,
     r_last,
     sc,
+    cs,
+    bs,
 ):
     """As _score_block, for goal kinds beyond 32 (two 64-bit masks per member)."""
-    interest, goal, goal_cap = cst[0], cst[1], np.int32(cst[2])
+    interest, goal_q, goal_cap = cst[0], cst[1], np.int32(cst[2])
     entering = np.int32(0)
     ob = np.uint64(o0)
     cb = np.uint64(b0)
     for x in range(nb):
-        # Unsigned indices: no negative-index fix-ups, so the loop vectorises.
         ux = np.uint64(x)
         c = cb + ux
         cross = (si & offers[c]) | (seeks[c] & oi)
-        pc = min(np.int32(_popcount64(cross)), goal_cap)
+        cross_t = (si_t & offers_t[c]) | (seeks_t[c] & oi_t)
+        n_t = np.int32(_popcount64(cross_t))
+        n_u = np.int32(_popcount64(cross)) - n_t
+        n_t = min(n_t, goal_cap)
+        n_u = min(n_u, goal_cap - n_t)
+        units = np.int32(4) * n_t + np.int32(2) * n_u
         sj = spec[c]
         differ = has_i & (sj >= 0) & (sj != spec_i)
         b = b_pref if pref[c] else b_plain
         bonus = b if differ else np.float32(0.0)
-        v = interest * buf[ob + ux] + goal * np.float32(pc) + bonus
+        cos = buf[ob + ux]
+        v = interest * cos + goal_q * np.float32(units) + bonus
         sc[ux] = v
+        cs[ux] = cos
+        bs[ux] = bonus
         buf[ob + ux] = 0.0
         hit = (v > thr) | ((v == thr) & (rank[c] < r_last))
         entering = np.int32(entering + np.int32(hit))
@@ -370,6 +435,10 @@ def _top_block(
     offers32,
     seeks,
     offers,
+    seeks_t32,
+    offers_t32,
+    seeks_t,
+    offers_t,
     wide,
     spec,
     pref,
@@ -384,10 +453,20 @@ def _top_block(
     blk_offers,
     prune,
     nonneg,
+    m_seeks,
+    m_offers,
+    gptr,
+    gkind,
+    gseek,
+    gtag,
+    tag_cat,
+    rptr,
+    rtag,
+    bloom,
 ):
     n = len(indptr) - 1
     m = stop - start
-    interest, goal, goal_cap = cst[0], cst[1], np.int32(cst[2])
+    interest, goal_q, goal_cap = cst[0], cst[1], np.int32(cst[2])
     b_cross = cst[3]
     b_pref = cst[4]
     out_c = np.full((m, k), -1, np.int32)
@@ -403,6 +482,8 @@ def _top_block(
         f1 = np.empty(1, np.float32)
         i1 = f1.view(np.int32)
         sc = np.empty(_SCAN_BLOCK, np.float32)
+        cs = np.empty(_SCAN_BLOCK, np.float32)
+        bs = np.empty(_SCAN_BLOCK, np.float32)
         hs = np.empty((R, k), np.float32)
         hr = np.empty((R, k), np.int32)
         hj = np.empty((R, k), np.int32)
@@ -448,6 +529,10 @@ def _top_block(
                 oi = offers[self_col]
                 si32 = np.uint32(si & np.uint64(0xFFFFFFFF))
                 oi32 = np.uint32(oi & np.uint64(0xFFFFFFFF))
+                si_t = seeks_t[self_col]
+                oi_t = offers_t[self_col]
+                si_t32 = np.uint32(si_t & np.uint64(0xFFFFFFFF))
+                oi_t32 = np.uint32(oi_t & np.uint64(0xFFFFFFFF))
                 b_max = max(np.float32(0.0), max(b_pref, b_plain))
                 cnt = count[rr]
                 # (thr, r_last): (score, tie rank) of the last kept, the one to beat.
@@ -474,7 +559,7 @@ def _top_block(
                         )
                         ub = (
                             interest * _block_max(bits, o0, nb, f1, i1, nonneg)
-                            + goal * np.float32(pc_max)
+                            + goal_q * np.float32(np.int32(4) * pc_max)
                             + b_max
                         )
                         if ub < thr:
@@ -489,11 +574,15 @@ def _top_block(
                             nb,
                             seeks,
                             offers,
+                            seeks_t,
+                            offers_t,
                             spec,
                             pref,
                             rank,
                             si,
                             oi,
+                            si_t,
+                            oi_t,
                             has_i,
                             spec_i,
                             b_pref,
@@ -502,6 +591,8 @@ def _top_block(
                             thr,
                             r_last,
                             sc,
+                            cs,
+                            bs,
                         )
                     else:
                         entering = _score_block(
@@ -511,11 +602,15 @@ def _top_block(
                             nb,
                             seeks32,
                             offers32,
+                            seeks_t32,
+                            offers_t32,
                             spec,
                             pref,
                             rank,
                             si32,
                             oi32,
+                            si_t32,
+                            oi_t32,
                             has_i,
                             spec_i,
                             b_pref,
@@ -524,6 +619,8 @@ def _top_block(
                             thr,
                             r_last,
                             sc,
+                            cs,
+                            bs,
                         )
                     if entering == 0:
                         continue
@@ -535,6 +632,29 @@ def _top_block(
                             continue
                         j = order[u]
                         if ex_hi > ex_lo and _is_excluded(ex_part, ex_lo, ex_hi, j):
+                            continue
+                        # The floor and the exact goal term (see matching.goals).
+                        cross = (si & offers[u]) | (seeks[u] & oi)
+                        cross_t = (si_t & offers_t[u]) | (seeks_t[u] & oi_t)
+                        ok = (cross & ~cross_t) != 0
+                        if cross_t != 0:
+                            units, ok_goal = goal_units(
+                                i,
+                                j,
+                                m_seeks,
+                                m_offers,
+                                goal_cap,
+                                gptr,
+                                gkind,
+                                gseek,
+                                gtag,
+                                tag_cat,
+                            )
+                            ok = ok or ok_goal
+                            s = interest * cs[x] + goal_q * np.float32(units) + bs[x]
+                            if s < thr or (s == thr and rj >= r_last):
+                                continue
+                        if not ok and not shares_rare_tag(i, j, rptr, rtag, bloom):
                             continue
                         pos = cnt if cnt < k else k - 1
                         while pos > 0:
@@ -650,6 +770,9 @@ def _top_candidates(
         raise ValueError("k must be positive")
     if rows_per_task <= 0 or tile <= 0:
         raise ValueError("rows_per_task and tile must be positive")
+    if weights.goal < 0:
+        # The per-pair goal bound (see matching.goals) needs a weight >= 0.
+        raise ValueError("the goal weight must be >= 0")
     tile = -(-tile // _SCAN_BLOCK) * _SCAN_BLOCK
     idf_w = idf(pop) if idf_weights is None else idf_weights
     indptr = np.ascontiguousarray(pop.tag_indptr, dtype=np.int64)
@@ -657,6 +780,16 @@ def _top_candidates(
     w = _row_weights(indptr, indices, np.ascontiguousarray(idf_w, dtype=np.float32))
     seeks = np.ascontiguousarray(pop.seeks, dtype=np.uint64)
     offers = np.ascontiguousarray(pop.offers, dtype=np.uint64)
+    m_seeks, m_offers = seeks, offers
+    goals = pop.goal_lists()
+    seeks_t, offers_t = goals.tied_masks()
+    df = np.bincount(indices, minlength=max(1, int(pop.n_tags)))
+    rptr, rtag, bloom = rare_tags(
+        indptr,
+        indices,
+        df,
+        common_threshold(n, weights.common_tag_share, weights.common_tag_min_members),
+    )
     order = _column_order(seeks, offers) if sort_columns else np.arange(n)
     order = order.astype(np.int64)
     col_of = np.empty(n, np.int64)
@@ -664,10 +797,14 @@ def _top_candidates(
     tptr, pmem, pw = _postings(indptr, indices, w, int(pop.n_tags), order)
     seeks = seeks[order]
     offers = offers[order]
+    seeks_t = seeks_t[order]
+    offers_t = offers_t[order]
     wide = bool(n) and int((seeks | offers).max()) >= 1 << 32
     # Narrow masks when they fit: 32-bit lanes vectorise twice as wide.
     seeks32 = seeks.astype(np.uint32)
     offers32 = offers.astype(np.uint32)
+    seeks_t32 = seeks_t.astype(np.uint32)
+    offers_t32 = offers_t.astype(np.uint32)
     blk_seeks, blk_offers = _block_masks(seeks, offers, _SCAN_BLOCK)
     keys = (
         np.zeros(0, np.int64)
@@ -678,7 +815,8 @@ def _top_candidates(
     cst = np.array(
         [
             weights.interest,
-            weights.goal,
+            # Per quarter unit of matching.goals (exact: a power-of-two scaling).
+            np.float32(weights.goal) * np.float32(0.25),
             max(0, int(weights.goal_max_kinds)),
             weights.cross_specialty,
             weights.cross_specialty_preferred,
@@ -703,6 +841,10 @@ def _top_candidates(
         offers32,
         seeks,
         offers,
+        seeks_t32,
+        offers_t32,
+        seeks_t,
+        offers_t,
         wide,
         np.ascontiguousarray(pop.specialty, dtype=np.int32)[order],
         np.ascontiguousarray(pop.prefers_other, dtype=np.bool_)[order],
@@ -718,4 +860,14 @@ def _top_candidates(
         prune,
         # Every buffer value is then >= 0 (sums of products of weights >= 0).
         bool((w >= 0).all()),
+        m_seeks,
+        m_offers,
+        np.ascontiguousarray(goals.indptr, dtype=np.int64),
+        np.ascontiguousarray(goals.kind, dtype=np.int32),
+        np.ascontiguousarray(goals.seeks, dtype=np.bool_),
+        np.ascontiguousarray(goals.tag, dtype=np.int32),
+        pop.categories(),
+        rptr,
+        rtag,
+        bloom,
     )

@@ -20,7 +20,8 @@ from django.utils import timezone
 from introductions.models import Introduction
 from profiles.models import Profile
 
-from .models import Round
+from .goals import TIED_ELSEWHERE, Goals
+from .models import LeftOut, Round
 
 # PostgreSQL binary COPY: 11-byte signature, int32 flags, int32 extension length.
 _COPY_HEADER = 19
@@ -237,11 +238,22 @@ def member_tags(ids: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return indptr, tag_index.astype(np.int32), tag_ids.astype(np.int64)
 
 
-def member_goals(ids: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Seeks and offers as uint64 bit masks, bit g = goal_kind_ids[g].
+@dataclass
+class MemberGoals:
+    """Goal kinds as bit masks (bit g = kind_ids[g]) and every goal with its topic."""
+
+    seeks: np.ndarray  # uint64 (n,)
+    offers: np.ndarray  # uint64 (n,)
+    kind_ids: np.ndarray  # int64 GoalKind id of bit g
+    goals: Goals  # tag = index in the tag_ids given, -1 untied, TIED_ELSEWHERE
+
+
+def member_goals(ids: np.ndarray, tag_ids: np.ndarray) -> MemberGoals:
+    """The members' active goals, each with the interest it is about.
 
     Only the first 64 active goal kinds (by id) fit in a mask; the taxonomy has
-    about twenty.
+    about twenty. A goal about an interest outside ``tag_ids`` (retired, or held
+    by nobody eligible) is about a topic nobody else in the round can match.
     """
     kinds = np.sort(
         copy_out(
@@ -253,30 +265,65 @@ def member_goals(ids: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     cols = copy_out(
         """
         SELECT g.profile_id::int8 AS profile_id, g.kind_id::int8 AS kind_id,
-               (g.direction = 'seek') AS seeks
+               (g.direction = 'seek') AS seeks,
+               coalesce(g.interest_id, -1)::int8 AS interest_id
         FROM profiles_membergoal g
         JOIN profiles_goalkind k ON k.id = g.kind_id AND k.is_active
         """,
         [],
-        [("profile_id", "int8"), ("kind_id", "int8"), ("seeks", "bool")],
+        [
+            ("profile_id", "int8"),
+            ("kind_id", "int8"),
+            ("seeks", "bool"),
+            ("interest_id", "int8"),
+        ],
         chunk_by="profile_id >> 16",
     )
     rows = rows_of(ids, cols["profile_id"])
     bits = rows_of(kinds, cols["kind_id"])
     keep = (rows >= 0) & (bits >= 0)
     rows, bits, seeks = rows[keep], bits[keep], cols["seeks"][keep]
+    interest_ids = cols["interest_id"][keep]
+    tags = rows_of(tag_ids, interest_ids)
+    tags = np.where(interest_ids < 0, -1, np.where(tags < 0, TIED_ELSEWHERE, tags))
     masks = np.left_shift(np.uint64(1), bits.astype(np.uint64))
     seek_masks = np.zeros(len(ids), dtype=np.uint64)
     offer_masks = np.zeros(len(ids), dtype=np.uint64)
     np.bitwise_or.at(seek_masks, rows[seeks], masks[seeks])
     np.bitwise_or.at(offer_masks, rows[~seeks], masks[~seeks])
-    return seek_masks, offer_masks, kinds
+    order = np.lexsort((tags, ~seeks, bits, rows))
+    indptr = np.zeros(len(ids) + 1, dtype=np.int64)
+    np.cumsum(np.bincount(rows, minlength=len(ids)), out=indptr[1:])
+    return MemberGoals(
+        seeks=seek_masks,
+        offers=offer_masks,
+        kind_ids=kinds,
+        goals=Goals(
+            indptr=indptr,
+            kind=bits[order].astype(np.int32),
+            seeks=seeks[order],
+            tag=tags[order].astype(np.int32),
+        ),
+    )
+
+
+def tag_categories(tag_ids: np.ndarray) -> np.ndarray:
+    """Per tag index, a small integer naming its category (equal = same one)."""
+    cols = copy_out(
+        "SELECT id::int8 AS id, category_id::int8 AS category_id"
+        " FROM profiles_interest",
+        [],
+        [("id", "int8"), ("category_id", "int8")],
+    )
+    at = rows_of(tag_ids, cols["id"])
+    category = np.full(len(tag_ids), -1, dtype=np.int64)
+    category[at[at >= 0]] = cols["category_id"][at >= 0]
+    _, small = np.unique(category, return_inverse=True)
+    return np.where(category >= 0, small, -1).astype(np.int32)
 
 
 def members_left_out_last_round() -> np.ndarray:
     """Profile ids left out of the latest finished real round, sorted."""
-    from .models import Round
-
     last = (
         Round.objects.filter(status=Round.Status.DONE, dry_run=False)
         .order_by("-finished_at", "-pk")
@@ -290,6 +337,22 @@ def members_left_out_last_round() -> np.ndarray:
         [("member_id", "int8")],
     )["member_id"]
     return np.sort(ids)
+
+
+def member_left_out_last_round(*, member: Profile) -> str | None:
+    """Why the latest finished real round gave this member no pair, if it did not."""
+    last = (
+        Round.objects.filter(status=Round.Status.DONE, dry_run=False)
+        .order_by("-finished_at", "-pk")
+        .first()
+    )
+    if last is None:
+        return None
+    return (
+        LeftOut.objects.filter(round=last, member=member)
+        .values_list("reason", flat=True)
+        .first()
+    )
 
 
 def member_priority(members: EligibleMembers, left_out: np.ndarray) -> np.ndarray:

@@ -57,6 +57,8 @@ def matching_weights() -> Weights:
         cross_specialty=settings.MATCHING_WEIGHT_CROSS_SPECIALTY,
         cross_specialty_preferred=settings.MATCHING_WEIGHT_CROSS_SPECIALTY_PREFERRED,
         min_score=settings.MATCHING_MIN_SCORE,
+        common_tag_share=settings.MATCHING_COMMON_TAG_SHARE,
+        common_tag_min_members=settings.MATCHING_COMMON_TAG_MIN_MEMBERS,
     )
 
 
@@ -156,16 +158,21 @@ def population_load(*, now=None, intros_per_round: int = 1) -> Snapshot:
     now = now or timezone.now()
     members = selectors.members_eligible(now=now)
     indptr, indices, tag_ids = selectors.member_tags(members.ids)
-    seeks, offers, kind_ids = selectors.member_goals(members.ids)
+    goals = selectors.member_goals(members.ids, tag_ids)
     left_out = selectors.members_left_out_last_round()
     return Snapshot(
         ids=members.ids,
         tag_indptr=indptr,
         tag_indices=indices,
         tag_ids=tag_ids,
-        seeks=seeks,
-        offers=offers,
-        goal_kind_ids=kind_ids,
+        seeks=goals.seeks,
+        offers=goals.offers,
+        goal_kind_ids=goals.kind_ids,
+        goal_indptr=goals.goals.indptr,
+        goal_kind=goals.goals.kind,
+        goal_seeks=goals.goals.seeks,
+        goal_tag=goals.goals.tag,
+        tag_category=selectors.tag_categories(tag_ids),
         specialty=members.specialty_ids.astype(np.int32),
         prefers_other=members.prefers_other,
         priority=selectors.member_priority(members, left_out),

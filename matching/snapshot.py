@@ -5,10 +5,11 @@ however late it is retried, scores exactly the same members.
 """
 
 import io
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 
 import numpy as np
 
+from .goals import Goals
 from .scoring import Population
 
 
@@ -26,6 +27,15 @@ class Snapshot:
     priority: np.ndarray
     capacity: np.ndarray  # int32 new intros member i may get this round
     excluded: np.ndarray  # sorted int64 keys min(i, j) * n + max(i, j)
+    # Goals with their topics (matching.goals.Goals as CSR); empty in snapshots
+    # from before topics counted, which then match on kinds alone.
+    goal_indptr: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    goal_kind: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
+    goal_seeks: np.ndarray = field(default_factory=lambda: np.zeros(0, np.bool_))
+    goal_tag: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
+    tag_category: np.ndarray = field(
+        default_factory=lambda: np.zeros(0, np.int32)
+    )  # small int per tag index, -1 none
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -41,6 +51,19 @@ class Snapshot:
             specialty=self.specialty,
             prefers_other=self.prefers_other,
             priority=self.priority,
+            goals=self.goals,
+            tag_category=self.tag_category if len(self.tag_category) else None,
+        )
+
+    @property
+    def goals(self) -> Goals | None:
+        if len(self.goal_indptr) != len(self.ids) + 1:
+            return None
+        return Goals(
+            indptr=self.goal_indptr,
+            kind=self.goal_kind,
+            seeks=self.goal_seeks,
+            tag=self.goal_tag,
         )
 
     def to_bytes(self) -> bytes:
@@ -51,4 +74,6 @@ class Snapshot:
     @classmethod
     def from_bytes(cls, data: bytes | memoryview) -> "Snapshot":
         with np.load(io.BytesIO(bytes(data)), allow_pickle=False) as arrays:
-            return cls(**{f.name: arrays[f.name] for f in fields(cls)})
+            return cls(
+                **{f.name: arrays[f.name] for f in fields(cls) if f.name in arrays}
+            )

@@ -216,7 +216,7 @@ def test_the_admin_shows_a_rounds_pairs_and_left_out_members(
         )
     assert response.status_code == 200
     content = response.content.decode()
-    assert "No candidate above the threshold" in content
+    assert "No good match this round" in content
     assert str(journalists[2]) in content
     changelist = admin_client.get(reverse("admin:matching_round_changelist"))
     assert "Dry run a round now" in changelist.content.decode()

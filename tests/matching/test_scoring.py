@@ -2,11 +2,13 @@
 
 import itertools
 import math
+from dataclasses import replace
 
 import numba
 import numpy as np
 import pytest
 
+from matching.goals import TIED_ELSEWHERE, Goals
 from matching.scoring import (
     Population,
     Weights,
@@ -28,8 +30,25 @@ def make_pop(
     prefers=None,
     n_tags=None,
     priority=None,
+    goals=None,
+    tag_category=None,
 ):
+    """A population from lists; ``goals`` per member as (kind, "seek"/"offer",
+    tag or None) tuples, from which the kind masks are then derived."""
     n = len(tags)
+    goal_lists = None
+    if goals is not None:
+        seeks = [bits(*(k for k, d, _ in row if d == "seek")) for row in goals]
+        offers = [bits(*(k for k, d, _ in row if d == "offer")) for row in goals]
+        flat_goals = [g for row in goals for g in row]
+        indptr_g = np.zeros(n + 1, np.int64)
+        indptr_g[1:] = np.cumsum([len(row) for row in goals])
+        goal_lists = Goals(
+            indptr=indptr_g,
+            kind=np.array([k for k, _, _ in flat_goals], np.int32),
+            seeks=np.array([d == "seek" for _, d, _ in flat_goals], bool),
+            tag=np.array([-1 if t is None else t for _, _, t in flat_goals], np.int32),
+        )
     indptr = np.zeros(n + 1, np.int64)
     indptr[1:] = np.cumsum([len(t) for t in tags])
     flat = [t for row in tags for t in row]
@@ -42,11 +61,13 @@ def make_pop(
         specialty=np.array(specialty if specialty is not None else [-1] * n, np.int32),
         prefers_other=np.array(prefers if prefers is not None else [False] * n, bool),
         priority=np.array(priority if priority is not None else range(n), np.int64),
+        goals=goal_lists,
+        tag_category=None if tag_category is None else np.array(tag_category, np.int32),
     )
 
 
 def bits(*kinds):
-    return sum(1 << k for k in kinds)
+    return sum(1 << k for k in set(kinds))
 
 
 def score_of(pop, i, j, weights=DEFAULT, k=None):
@@ -60,8 +81,50 @@ def score_of(pop, i, j, weights=DEFAULT, k=None):
 # ---------------------------------------------------------------- the reference
 
 
+def reference_goal_units(pop, weights):
+    """Goal units (quarters) of every pair and whether one kind is worth >= 2,
+    straight from the goal lists, one pair and kind at a time."""
+    n = pop.n
+    g = pop.goal_lists()
+    cat = pop.categories()
+    goals = [
+        [
+            (int(g.kind[x]), bool(g.seeks[x]), int(g.tag[x]))
+            for x in range(g.indptr[i], g.indptr[i + 1])
+        ]
+        for i in range(n)
+    ]
+
+    def worth(a, b):
+        if a == -1 or b == -1:
+            return 2
+        if a == b and a >= 0:
+            return 4
+        if a >= 0 and b >= 0 and cat[a] >= 0 and cat[a] == cat[b]:
+            return 1
+        return 0
+
+    units = np.zeros((n, n), np.int64)
+    on_topic = np.zeros((n, n), bool)
+    for i in range(n):
+        for j in range(i + 1, n):
+            per_kind = {}
+            for seeker, offerer in ((i, j), (j, i)):
+                for k, seek, t in goals[seeker]:
+                    if not seek:
+                        continue
+                    for k2, seek2, t2 in goals[offerer]:
+                        if k2 == k and not seek2:
+                            per_kind[k] = max(per_kind.get(k, 0), worth(t, t2))
+            best = sorted(per_kind.values(), reverse=True)[: weights.goal_max_kinds]
+            units[i, j] = units[j, i] = sum(best)
+            on_topic[i, j] = on_topic[j, i] = any(v >= 2 for v in per_kind.values())
+    return units, on_topic
+
+
 def reference_scores(pop, weights):
-    """Dense float64 score matrix straight from the definition (small n only)."""
+    """Dense float64 score matrix straight from the definition (small n only);
+    -inf for the pairs under the floor."""
     n = pop.n
     dense = np.zeros((n, pop.n_tags))
     for i in range(n):
@@ -73,9 +136,19 @@ def reference_scores(pop, weights):
         vec, norms[:, None], out=np.zeros_like(vec), where=norms[:, None] > 0
     )
     cos = unit @ unit.T
-    s, o = pop.seeks, pop.offers
-    cross = (s[:, None] & o[None, :]) | (s[None, :] & o[:, None])
-    kinds = np.minimum(np.bitwise_count(cross), weights.goal_max_kinds)
+    if pop.goals is None:
+        # Goals about nothing in particular: each complementary kind is worth 2.
+        s, o = pop.seeks, pop.offers
+        cross = (s[:, None] & o[None, :]) | (s[None, :] & o[:, None])
+        units = 2 * np.minimum(np.bitwise_count(cross), weights.goal_max_kinds)
+        on_topic = np.bitwise_count(cross) > 0
+    else:
+        units, on_topic = reference_goal_units(pop, weights)
+    common = max(
+        weights.common_tag_min_members, math.ceil(weights.common_tag_share * n)
+    )
+    rare = dense[:, df < common]
+    qualifies = on_topic | (rare @ rare.T > 0)
     sp = pop.specialty
     differ = (sp[:, None] >= 0) & (sp[None, :] >= 0) & (sp[:, None] != sp[None, :])
     pref = pop.prefers_other[:, None] | pop.prefers_other[None, :]
@@ -87,7 +160,8 @@ def reference_scores(pop, weights):
     # Rounded: the BLAS matmul sums in an order that depends on the CPU, and its
     # last-bit noise would otherwise rank apart pairs that tie by definition (two
     # rows with the same tags), which the kernel rightly breaks by priority.
-    return np.round(weights.interest * cos + weights.goal * kinds + bonus, 12)
+    full = np.round(weights.interest * cos + weights.goal / 4 * units + bonus, 12)
+    return np.where(qualifies, full, -np.inf)
 
 
 def reference_top(full, k, weights, priority, excluded_pairs=()):
@@ -133,13 +207,40 @@ def assert_matches_reference(pop, weights, k, excluded_pairs=()):
     return cand, score
 
 
-def random_pop(n, seed, *, n_tags=25, n_kinds=8, n_spec=4, wide=False):
+def random_pop(n, seed, *, n_tags=25, n_kinds=8, n_spec=4, wide=False, topics=False):
+    """Random members; with ``topics``, goals tied to one of the member's tags,
+    to nothing, or to a tag outside the round, and tags in 4 categories."""
     rng = np.random.default_rng(seed)
     tags = [
         sorted(rng.choice(n_tags, size=rng.integers(0, 6), replace=False).tolist())
         for _ in range(n)
     ]
     shift = 40 if wide else 0
+    if topics:
+        goals = []
+        for row in tags:
+            mine = []
+            for _ in range(rng.integers(0, 4)):
+                roll = rng.random()
+                tag = (
+                    int(rng.choice(row))
+                    if row and roll < 0.6
+                    else (TIED_ELSEWHERE if roll < 0.7 else None)
+                )
+                kind = int(rng.integers(0, n_kinds)) + shift
+                direction = "seek" if rng.random() < 0.5 else "offer"
+                if (kind, direction, tag) not in mine:
+                    mine.append((kind, direction, tag))
+            goals.append(mine)
+        return make_pop(
+            tags,
+            goals=goals,
+            tag_category=rng.integers(-1, 4, size=n_tags).tolist(),
+            specialty=rng.integers(-1, n_spec, size=n).tolist(),
+            prefers=(rng.random(n) < 0.3).tolist(),
+            n_tags=n_tags,
+            priority=rng.integers(0, 5, size=n).tolist(),
+        )
 
     def masks():
         return [
@@ -265,13 +366,19 @@ def test_excluded_pairs_are_never_returned_from_either_side():
 
 
 def test_scores_below_min_score_are_not_kept():
-    # 0 and 1 share only a 0.03 cross-specialty bonus; 0 and 2 share a tag.
-    pop = make_pop([[0], [1], [0]], specialty=[1, 2, 1])
-    cand, score = top_candidates(pop, k=3, weights=DEFAULT, start=0, stop=1)
+    # Tag 9 is held by all three (common with these weights), tag 0 by two.
+    # 0 and 1 share tag 9 and a complementary goal kind: cos 0.6134 + 0.15;
+    # 0 and 2 hold the same tags: 1.0.
+    weights = Weights(common_tag_min_members=3, common_tag_share=0.0)
+    pop = make_pop([[0, 9], [9], [0, 9]], seeks=[bits(1), 0, 0], offers=[0, bits(1), 0])
+    cand, score = top_candidates(pop, k=3, weights=weights, start=0, stop=1)
+    assert cand[0].tolist() == [2, 1, -1]
+    assert score[0, 1] == pytest.approx(0.6134 + 0.15, abs=1e-4)
+    cand, score = top_candidates(
+        pop, k=3, weights=replace(weights, min_score=0.8), start=0, stop=1
+    )
     assert cand[0].tolist() == [2, -1, -1]
     assert score[0, 1:].tolist() == [0.0, 0.0]
-    cand, _ = top_candidates(pop, k=3, weights=Weights(min_score=0.01), start=0, stop=1)
-    assert cand[0].tolist() == [2, 1, -1]
 
 
 def test_ties_go_to_the_longest_waiting_then_the_lowest_index():
@@ -281,8 +388,9 @@ def test_ties_go_to_the_longest_waiting_then_the_lowest_index():
     assert cand[0].tolist() == [5, 3, 2, 4, 1]
 
 
-def test_a_member_with_rare_interests_still_gets_candidates():
-    # Member 0's tags are held by nobody else; goals and specialty still connect them.
+def test_a_member_with_rare_interests_still_gets_candidates_through_goals():
+    # Member 0's tags are held by nobody else; goals still connect them, the
+    # specialty bonus alone does not (no reason to meet: the floor).
     tags = [[90, 91, 92]] + [[0, 1, 2]] * 30
     seeks = [bits(3)] + [0] * 30
     offers = [0] + [bits(3) if j % 3 == 0 else 0 for j in range(30)]
@@ -293,10 +401,9 @@ def test_a_member_with_rare_interests_still_gets_candidates():
         tags, seeks=seeks, offers=offers, specialty=specialty, prefers=prefers
     )
     cand, score = top_candidates(pop, k=20, weights=DEFAULT, start=0, stop=1)
-    assert (cand[0] >= 0).all()
-    assert (score[0] >= DEFAULT.min_score).all()
-    # Those who offer what member 0 seeks come first.
     assert set(cand[0, :10].tolist()) == {j + 1 for j in range(30) if j % 3 == 0}
+    assert (score[0, :10] >= DEFAULT.min_score).all()
+    assert (cand[0, 10:] == -1).all()
 
 
 def test_padding_when_fewer_candidates_than_k():
@@ -346,6 +453,19 @@ def test_it_equals_the_reference_with_other_weights_and_exclusions():
 
 def test_it_equals_the_reference_with_goal_kinds_beyond_32():
     assert_matches_reference(random_pop(100, 11, wide=True), DEFAULT, k=10)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_it_equals_the_reference_with_goals_on_topics_and_rare_tags(seed):
+    # 40 tags over 150 members: some rare (fewer than 10 holders), some common.
+    pop = random_pop(150, seed, n_tags=60, topics=True)
+    assert_matches_reference(pop, DEFAULT, k=12)
+    assert_matches_reference(pop, Weights(goal_max_kinds=1, min_score=0.0), k=8)
+
+
+def test_it_equals_the_reference_with_goals_on_topics_beyond_32_kinds():
+    pop = random_pop(120, 4, n_tags=60, topics=True, wide=True)
+    assert_matches_reference(pop, DEFAULT, k=10)
 
 
 def test_it_equals_the_reference_on_the_benchmark_distribution():
@@ -460,6 +580,11 @@ def test_many_small_tiles_give_the_reference_result_with_exclusions_and_ties(see
 
 def test_many_small_tiles_give_the_same_result_with_goal_kinds_beyond_32():
     assert_knobs_do_not_matter(random_pop(400, 12, wide=True), DEFAULT, k=10)
+
+
+def test_many_small_tiles_give_the_same_result_with_goals_on_topics():
+    pop = random_pop(500, 21, n_tags=120, topics=True)
+    assert_knobs_do_not_matter(pop, DEFAULT, k=10)
 
 
 def test_a_negative_weight_turns_the_block_bound_off_and_stays_exact():
