@@ -91,10 +91,11 @@ def propose_slots(
 ) -> list[datetime]:
     """Up to `count` UTC start times on different days, best first.
 
-    Inside both members' call windows when the windows overlap; when they overlap
-    too little (short weekly windows often do not), inside one member's window at a
-    reasonable hour for the other, then at a reasonable hour for both. Starts are
-    on quarter hours, at least `notice` from now, the earliest of each day.
+    Only inside both members' call windows when the windows overlap (then there
+    may be fewer than `count`); when they never overlap in the horizon, inside one
+    member's window at a reasonable hour for the other, then at a reasonable hour
+    for both. Starts are on quarter hours, at least `notice` from now, the earliest
+    of each day.
     """
     start, end = now + notice, now + notice + horizon
     length = timedelta(minutes=minutes)
@@ -110,6 +111,10 @@ def propose_slots(
         ),
         _starts_in(awake_a, awake_b, length, start, end),
     )
+    if tiers[0]:
+        # When the windows overlap at all, every slot lies inside both: fewer
+        # slots rather than one outside a window someone set.
+        tiers = tiers[:1]
     slots: list[datetime] = []
     days_used: set[date] = set()
     for tier in tiers:
@@ -120,6 +125,39 @@ def propose_slots(
                 slots.append(slot)
                 days_used.add(slot.date())
     return sorted(slots)
+
+
+def windows_overlap(
+    *,
+    windows_a: Sequence[Window],
+    zone_a: str,
+    windows_b: Sequence[Window],
+    zone_b: str,
+    minutes: int,
+    now: datetime,
+    notice: timedelta = timedelta(hours=24),
+    horizon: timedelta = timedelta(days=21),
+) -> bool:
+    """Whether a call of `minutes` fits inside both members' windows at least once
+    between `now + notice` and the horizon, on absolute time (so across DST).
+
+    Members without windows get DEFAULT_WINDOWS, as in propose_slots; whether to
+    tell anyone so is the caller's business.
+    """
+    start, end = now + notice, now + notice + horizon
+    a = _intervals(windows_a, zone_a, start, end)
+    b = _intervals(windows_b, zone_b, start, end)
+    return bool(_starts_in(a, b, timedelta(minutes=minutes), start, end))
+
+
+def inside_windows(
+    start: datetime, minutes: int, windows: Sequence[Window], zone: str
+) -> bool:
+    """Whether the call starting at `start` lies wholly inside one of the windows,
+    read in the member's own zone on that date."""
+    length = timedelta(minutes=minutes)
+    around = _intervals(windows, zone, start - length, start + length)
+    return any(lo <= start and start + length <= hi for lo, hi in around)
 
 
 def slot_ics(

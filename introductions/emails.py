@@ -18,7 +18,8 @@ from profiles.models import Profile
 from . import tokens
 from .calendar import slot_ics
 from .models import Introduction, OutboxEmail
-from .selectors import intro_slots
+from .reasons import members_data, reasons_for
+from .selectors import intro_slots, slots_note
 
 
 @dataclass
@@ -57,41 +58,6 @@ def list_headers(pause_link: str) -> dict:
     }
 
 
-def reasons_for(intro: Introduction, reader: Profile) -> list[str]:
-    """Why we think they should meet, in the reader's words.
-
-    Only public facts: shared sensitive interests stay out until both accepted.
-    """
-    explanation = intro.explanation or {}
-    other = intro.other_member(reader)
-    reasons = []
-    shared = explanation.get("shared_interests") or []
-    if shared:
-        reasons.append("You both care about " + _join(shared[:5]) + ".")
-    for goal in explanation.get("goals") or []:
-        kind = (goal.get("kind") or "").lower() or "a conversation"
-        interest = goal.get("interest") or ""
-        # "peer support in Peer support" says nothing twice.
-        about = f" in {interest}" if interest and interest.lower() != kind else ""
-        if goal.get("seeker") == reader.pk:
-            reasons.append(
-                f"You are looking for {kind}{about}; {other.name} offers it."
-            )
-        elif goal.get("offerer") == reader.pk:
-            reasons.append(
-                f"{other.name} is looking for {kind}{about}, which you offer."
-            )
-    if explanation.get("cross_specialty"):
-        reasons.append("You work in different specialties: a fresh view both ways.")
-    return reasons
-
-
-def _join(items: list[str]) -> str:
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
-
-
 def _local(moment: datetime, member: Profile) -> datetime:
     return moment.astimezone(ZoneInfo(member.time_zone or "UTC"))
 
@@ -124,7 +90,7 @@ def render_offer(
     other = intro.other_member(reader)
     context = _base_context(intro, reader) | {
         "other": other,
-        "reasons": reasons_for(intro, reader),
+        "reasons": reasons_for(intro, reader).sentences,
         "accept_url": link(tokens.ACCEPT, member=reader, intro=intro),
         "decline_url": link(tokens.DECLINE, member=reader, intro=intro),
         "deadline": _local(intro.expires_at, reader),
@@ -177,13 +143,15 @@ def render_connected(
                 "mimetype": "text/calendar",
             }
         )
+    data = members_data({reader.pk, other.pk})
+    shown = intro_slots(intro, reader, data=data)
     context = _base_context(intro, reader) | {
         "other": other,
         "other_email": other.user.email,
-        "reasons": reasons_for(intro, reader),
-        "sensitive": (intro.explanation or {}).get("shared_sensitive_interests") or [],
+        "reasons": reasons_for(intro, reader, data=data, now=now).sentences,
         "minutes": minutes,
-        "slots": intro_slots(intro, reader),
+        "slots": shown,
+        "slots_note": slots_note(shown, reader, other, data, now=now),
         "reader_zone": reader.time_zone,
     }
     text, html = _render("connected", context)

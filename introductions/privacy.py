@@ -12,7 +12,9 @@ from profiles.models import Profile, User
 from profiles.privacy import FORMER_MEMBER, register
 
 from . import selectors, services
+from .explanations import Explanation
 from .models import Feedback, Introduction, ModerationAction, OutboxEmail, Report
+from .reasons import NO_REASONS, MemberData, members_data, reasons_for
 
 # What is left of an email to the other side that was about a deleted member.
 SCRUBBED_BODY = (
@@ -24,7 +26,9 @@ SCRUBBED_BODY = (
 # --- Export ------------------------------------------------------------------------
 
 
-def _intro_entry(intro: Introduction, member: Profile, now: datetime) -> dict:
+def _intro_entry(
+    intro: Introduction, member: Profile, now: datetime, data: dict[int, MemberData]
+) -> dict:
     """One intro as the member may know it, and no more.
 
     The other side's answer, decline reason and answer time never appear: the
@@ -47,7 +51,8 @@ def _intro_entry(intro: Introduction, member: Profile, now: datetime) -> dict:
         ended_at = intro.expires_at
     else:
         ended_at = intro.closed_at
-    explanation = intro.explanation or {}
+    # The reasons as true now, the sensitive ones only once both said yes.
+    reasons = reasons_for(intro, member, data=data, now=now) if other else NO_REASONS
     return {
         "id": intro.pk,
         "status": status,
@@ -56,10 +61,9 @@ def _intro_entry(intro: Introduction, member: Profile, now: datetime) -> dict:
         "with_email": other.user.email if connected and other is not None else None,
         "requested_by_you": intro.requested_by_id == member.pk,
         "note": intro.note,
-        "shared_interests": explanation.get("shared_interests") or [],
-        "shared_private_interests": (
-            explanation.get("shared_sensitive_interests") or [] if connected else []
-        ),
+        "shared_interests": reasons.shared_interests,
+        "shared_private_interests": reasons.shared_private_interests,
+        "why_we_suggested": reasons.sentences,
         "match_score": intro.score,
         "created_at": intro.created_at,
         "offered_at": intro.offered_at,
@@ -99,14 +103,17 @@ def _emails(profile: Profile) -> list[dict]:
 
 def intros_export(*, profile: Profile) -> dict:
     now = timezone.now()
-    intros = (
+    intros = list(
         Introduction.objects.filter(Q(member_a=profile) | Q(member_b=profile))
         .exclude(state=Introduction.State.PROPOSED)  # not yet told to anyone
         .select_related("member_a__user", "member_b__user")
         .order_by("created_at", "pk")
     )
+    data = members_data(
+        {profile.pk} | {p.pk for intro in intros for p in intro.members() if p}
+    )
     return {
-        "introductions": [_intro_entry(intro, profile, now) for intro in intros],
+        "introductions": [_intro_entry(intro, profile, now, data) for intro in intros],
         "feedback_given": [
             {
                 "intro": f.intro_id,
@@ -136,21 +143,6 @@ def intros_export(*, profile: Profile) -> dict:
 
 
 # --- Erase -------------------------------------------------------------------------
-
-
-def _scrub_explanation(explanation: dict, profile_id: int) -> dict:
-    """Drop the private interests the pair shared and the member's id in goals."""
-    scrubbed = dict(explanation or {})
-    scrubbed.pop("shared_sensitive_interests", None)
-    if scrubbed.get("goals"):
-        scrubbed["goals"] = [
-            {
-                k: (None if k in ("seeker", "offerer") and v == profile_id else v)
-                for k, v in goal.items()
-            }
-            for goal in scrubbed["goals"]
-        ]
-    return scrubbed
 
 
 def intros_erase(*, user: User, profile: Profile | None) -> None:
@@ -203,7 +195,11 @@ def intros_erase(*, user: User, profile: Profile | None) -> None:
     for intro in Introduction.objects.filter(mine).only("pk", "explanation"):
         # The note was written to or by them, for that one offer.
         intro.note = ""
-        intro.explanation = _scrub_explanation(intro.explanation, profile.pk)
+        intro.explanation = (
+            Explanation.from_json(intro.explanation)
+            .without_member(profile.pk)
+            .to_json()
+        )
         intro.save(update_fields=["note", "explanation", "updated_at"])
     # Reports they made stay in the queue, the reporter SET NULL (a concern about a
     # member still here); reports about them and the moderation log follow their

@@ -8,7 +8,9 @@ from django.utils import timezone
 
 from profiles.models import Profile
 
+from .calendar import windows_overlap
 from .models import Introduction
+from .reasons import MemberData, call_minutes, members_data, reasons_for, slot_fits
 
 PAST_SHOWN = 10
 
@@ -22,6 +24,7 @@ class IntroCard:
     status: str
     can_answer: bool = False
     slots: list[dict] = field(default_factory=list)
+    reasons: list[str] = field(default_factory=list)
 
 
 def _member_intros(member: Profile):
@@ -38,19 +41,91 @@ def _member_intros(member: Profile):
     )
 
 
-def intro_slots(intro: Introduction, member: Profile) -> list[dict]:
-    """The proposed call slots, each as start and end in the member's own zone."""
+def intro_slots(
+    intro: Introduction,
+    member: Profile,
+    *,
+    data: dict[int, MemberData] | None = None,
+) -> list[dict]:
+    """The proposed call slots, each as start and end in the member's own zone,
+    with a `mark` saying whose current windows it lies in ("" when all lie in
+    both, which the note then says once)."""
     zone = ZoneInfo(member.time_zone or "UTC")
     minutes = intro.call_minutes or settings.INTRO_DEFAULT_CALL_MINUTES
-    return [
-        {
-            "start": datetime.fromisoformat(s).astimezone(zone),
-            "end": (datetime.fromisoformat(s) + timedelta(minutes=minutes)).astimezone(
-                zone
-            ),
-        }
-        for s in intro.proposed_slots
-    ]
+    other = intro.other_member(member)
+    starts = [datetime.fromisoformat(s) for s in intro.proposed_slots]
+    mine = theirs = [False] * len(starts)
+    if other is not None and starts:
+        if data is None or member.pk not in data or other.pk not in data:
+            data = members_data({member.pk, other.pk})
+        mine = [slot_fits(s, minutes, data[member.pk]) for s in starts]
+        theirs = [slot_fits(s, minutes, data[other.pk]) for s in starts]
+    all_both = all(mine) and all(theirs)
+    slots = []
+    for start, m, t in zip(starts, mine, theirs, strict=True):
+        if all_both or not (m or t):
+            mark = ""
+        elif m and t:
+            mark = "inside both your windows"
+        else:
+            mark = "inside your window" if m else f"inside {other.name}'s window"
+        slots.append(
+            {
+                "start": start.astimezone(zone),
+                "end": (start + timedelta(minutes=minutes)).astimezone(zone),
+                "mark": mark,
+                "inside_both": m and t,
+            }
+        )
+    return slots
+
+
+def slots_note(
+    slots: list[dict],
+    reader: Profile,
+    other: Profile,
+    data: dict[int, MemberData],
+    *,
+    now: datetime,
+) -> str:
+    """One sentence on where the proposed times lie, true of both members' windows
+    now, in the reader's words; a different sentence for each case, so nobody is
+    told the windows overlap when they do not."""
+    if not slots:
+        return ""
+    if all(slot["inside_both"] for slot in slots):
+        return "Each lies inside both your weekly call windows."
+    me, them = data[reader.pk], data[other.pk]
+    if not me.windows and not them.windows:
+        return (
+            "Neither of you has set weekly call windows, so we suggested times "
+            "on weekday working hours."
+        )
+    marked = " Times inside someone's call window are marked."
+    if not me.windows:
+        return (
+            "You have not set weekly call windows, so we took weekday working hours "
+            "for you." + marked
+        )
+    if not them.windows:
+        return (
+            f"{other.name} has not set weekly call windows, so we took weekday "
+            "working hours for them." + marked
+        )
+    if windows_overlap(
+        windows_a=me.windows,
+        zone_a=me.time_zone,
+        windows_b=them.windows,
+        zone_b=them.time_zone,
+        minutes=call_minutes(me, them),
+        now=now,
+    ):
+        return "Your call windows changed after we chose these times." + marked
+    return (
+        "Your weekly call windows do not overlap in the next three weeks, so these "
+        "times lie inside one of your windows where we could (marked), and "
+        "otherwise between 7:00 and 22:00 for you both."
+    )
 
 
 def dashboard_intros(*, member: Profile, now: datetime | None = None) -> dict:
@@ -66,18 +141,24 @@ def dashboard_intros(*, member: Profile, now: datetime | None = None) -> dict:
         "connected": [],
         "past": [],
     }
-    for intro in _member_intros(member):
+    intros = list(_member_intros(member))
+    # What the reasons and slot marks are checked against: every member on the
+    # page, loaded at once.
+    data = members_data({member.pk} | {p.pk for i in intros for p in i.members() if p})
+    for intro in intros:
         other = intro.other_member(member)
         status = intro_status_for(intro=intro, member=member, now=now)
-        if status == "connected":
+        if status in ("connected", "offered", "waiting"):
             card = IntroCard(
-                intro, other, "connected", slots=intro_slots(intro, member)
+                intro,
+                other,
+                status,
+                can_answer=status == "offered",
+                reasons=reasons_for(intro, member, data=data, now=now).sentences,
             )
-            sections["connected"].append(card)
-        elif status == "offered":
-            sections["offered"].append(IntroCard(intro, other, "offered", True))
-        elif status == "waiting":
-            sections["waiting"].append(IntroCard(intro, other, "waiting"))
+            if status == "connected":
+                card.slots = intro_slots(intro, member, data=data)
+            sections[status].append(card)
         elif len(sections["past"]) < PAST_SHOWN:
             sections["past"].append(IntroCard(intro, other, status))
     return sections

@@ -15,6 +15,7 @@ from profiles.models import Block, Interest, Profile
 
 from . import emails
 from .calendar import Window, propose_slots
+from .explanations import Explanation
 from .models import Feedback, Introduction, OutboxEmail
 
 logger = logging.getLogger(__name__)
@@ -29,7 +30,7 @@ class ProposedPair:
     member_a_id: int
     member_b_id: int
     score: float = 0.0
-    explanation: dict = field(default_factory=dict)
+    explanation: Explanation = field(default_factory=Explanation)
 
 
 @transaction.atomic
@@ -69,7 +70,7 @@ def _create_batch(batch: dict, now) -> list[Introduction]:
         "member_a_id": lambda a, b, pair: a,
         "member_b_id": lambda a, b, pair: b,
         "score": lambda a, b, pair: pair.score,
-        "explanation": lambda a, b, pair: Jsonb(pair.explanation),
+        "explanation": lambda a, b, pair: Jsonb(pair.explanation.to_json()),
     }
     constant = {"state": Introduction.State.PROPOSED, "created_at": now}
     columns, constants = [], []
@@ -113,7 +114,7 @@ def _create_batch(batch: dict, now) -> list[Introduction]:
             member_b_id=b,
             state=Introduction.State.PROPOSED,
             score=pair.score,
-            explanation=pair.explanation,
+            explanation=pair.explanation.to_json(),
             created_at=now,
             updated_at=now,
         )
@@ -723,7 +724,9 @@ def intro_request(
                 state=Introduction.State.ACCEPTED_ONE,
                 requested_by=requester,
                 note=note.strip(),
-                explanation={"shared_interests": _shared_public_interests(a, b)},
+                explanation=Explanation(
+                    shared_interests=_shared_public_interests(a, b)
+                ).to_json(),
                 offered_at=now,
                 expires_at=now + timedelta(days=settings.INTRO_OFFER_DAYS),
                 created_at=now,
@@ -746,8 +749,8 @@ def intro_request(
     return intro
 
 
-def _shared_public_interests(a: Profile, b: Profile) -> list[str]:
-    return list(
+def _shared_public_interests(a: Profile, b: Profile) -> tuple[str, ...]:
+    return tuple(
         Interest.objects.public()
         .filter(member_links__profile=a)
         .filter(member_links__profile=b)

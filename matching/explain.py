@@ -1,13 +1,16 @@
-"""Why a chosen pair should meet, in words a member would believe.
+"""Why a chosen pair should meet, as an introductions.explanations.Explanation.
 
 Computed only for the pairs a round chose (a few per member), from the same snapshot
 the core scored, so an explanation can never cite something the score did not use.
+It records facts, not sentences: introductions/reasons.py words them for each reader
+and re-checks them against the members' data whenever they are shown.
 """
 
 from collections import defaultdict
 
 import numpy as np
 
+from introductions.explanations import Explanation, GoalMatch
 from profiles.models import GoalKind, Interest
 
 from .selectors import copy_out, rows_of
@@ -18,13 +21,18 @@ def _bits(mask: int) -> list[int]:
     return [b for b in range(64) if mask >> b & 1]
 
 
-def _tied_interests(snapshot: Snapshot, rows: np.ndarray) -> dict:
-    """(row, kind bit, seeks) -> ids of the interests such goals are about."""
+UNTIED = -1  # as the query below spells it
+
+
+def _goal_topics(snapshot: Snapshot, rows: np.ndarray) -> dict:
+    """(row, kind bit, seeks) -> ids of the interests such goals are about, UNTIED
+    for a goal about no interest in particular."""
     cols = copy_out(
         """
         SELECT profile_id::int8 AS profile_id, kind_id::int8 AS kind_id,
-               (direction = 'seek') AS seeks, interest_id::int8 AS interest_id
-        FROM profiles_membergoal WHERE interest_id IS NOT NULL
+               (direction = 'seek') AS seeks,
+               COALESCE(interest_id, -1)::int8 AS interest_id
+        FROM profiles_membergoal
         """,
         [],
         [
@@ -78,24 +86,28 @@ def shared_tags(snapshot: Snapshot, pairs: np.ndarray) -> tuple[np.ndarray, ...]
     return pair[order], tag[order]
 
 
-def explanations_for(snapshot: Snapshot, pairs: np.ndarray) -> list[dict]:
+def explanations_for(snapshot: Snapshot, pairs: np.ndarray) -> list[Explanation]:
     """One explanation per pair of snapshot rows (i, j).
 
     Shared public interests come rarest first (the ones that weighed most); shared
-    sensitive interests are kept under their own key, to be revealed only once both
-    accepted; each complementary goal names who seeks, who offers, the goal kind
-    and, when either side tied it to an interest, that interest.
+    sensitive interests are kept apart, to be revealed only once both accepted.
+    A complementary goal (one seeks a kind the other offers) is kept when both
+    goals are tied to the same interest (named as its topic) or when at least one
+    side is untied; two goals tied to different interests are no common ground
+    and are left out.
 
     A few queries whatever the number of pairs: names are loaded once, shared tags
     are found for all pairs in one vectorised pass, and only the assembling of the
-    dicts is a Python loop.
+    records is a Python loop.
     """
     if len(pairs) == 0:
         return []
     pairs = np.asarray(pairs, dtype=np.int64)
+    tied = _goal_topics(snapshot, np.unique(pairs))
+    topic_ids = {t for topics in tied.values() for t in topics} - {UNTIED}
     interests, sensitive_ids = {}, set()
     for pk, name, sensitive in Interest.objects.filter(
-        pk__in=snapshot.tag_ids.tolist()
+        pk__in=set(snapshot.tag_ids.tolist()) | topic_ids
     ).values_list("pk", "name", "sensitive"):
         interests[pk] = name
         if sensitive:
@@ -105,7 +117,6 @@ def explanations_for(snapshot: Snapshot, pairs: np.ndarray) -> list[dict]:
             "pk", "name"
         )
     )
-    tied = _tied_interests(snapshot, np.unique(pairs))
     ids = snapshot.ids.tolist()
     tag_ids = snapshot.tag_ids.tolist()
     # Per tag index: its name, or None when it vanished; and whether it is sensitive.
@@ -116,11 +127,6 @@ def explanations_for(snapshot: Snapshot, pairs: np.ndarray) -> list[dict]:
     specialty = snapshot.specialty.tolist()
     goal_kind_ids = snapshot.goal_kind_ids.tolist()
     bits_of: dict[int, list[int]] = {}
-
-    def name_if_public(interest_id: int) -> str | None:
-        if interest_id in sensitive_ids:
-            return None
-        return interests.get(interest_id)
 
     pair_of, tags = shared_tags(snapshot, pairs)
     bounds = np.searchsorted(pair_of, np.arange(len(pairs) + 1)).tolist()
@@ -143,32 +149,36 @@ def explanations_for(snapshot: Snapshot, pairs: np.ndarray) -> list[dict]:
             if mask not in bits_of:
                 bits_of[mask] = _bits(mask)
             for bit in bits_of[mask]:
-                about = tied.get((seeker, bit, True), []) + tied.get(
-                    (offerer, bit, False), []
-                )
-                if about:
-                    shared_set = {tag_ids[t] for t in shared}
-                    # An interest both share says more than one only the goal names.
-                    about.sort(key=lambda pk: pk not in shared_set)
-                named = [n for n in map(name_if_public, about) if n]
+                kind = kind_names.get(goal_kind_ids[bit])
+                sought = set(tied.get((seeker, bit, True), ()))
+                offered = set(tied.get((offerer, bit, False), ()))
+                if kind is None or not sought or not offered:
+                    continue
+                common = [
+                    interests[t]
+                    for t in sorted(sought & offered)
+                    if t != UNTIED and t in interests
+                ]
+                if not common and UNTIED not in sought | offered:
+                    continue
                 goals.append(
-                    {
-                        "seeker": ids[seeker],
-                        "offerer": ids[offerer],
-                        "kind": kind_names.get(goal_kind_ids[bit], ""),
-                        "interest": named[0] if named else None,
-                    }
+                    GoalMatch(
+                        seeker_id=ids[seeker],
+                        offerer_id=ids[offerer],
+                        kind=kind,
+                        topic=min(common) if common else None,
+                    )
                 )
         result.append(
-            {
-                "shared_interests": public,
-                "shared_sensitive_interests": sensitive,
-                "goals": goals,
-                "cross_specialty": bool(
+            Explanation(
+                shared_interests=tuple(public),
+                shared_sensitive_interests=tuple(sensitive),
+                goals=tuple(goals),
+                cross_specialty=bool(
                     specialty[i] >= 0
                     and specialty[j] >= 0
                     and specialty[i] != specialty[j]
                 ),
-            }
+            )
         )
     return result

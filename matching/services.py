@@ -524,7 +524,7 @@ def round_finish(*, round_id: int) -> Round:
                 "introduction_id",
             ],
             (
-                (round_.pk, a, b, s, Jsonb(e), created.get((a, b)))
+                (round_.pk, a, b, s, Jsonb(e.to_json()), created.get((a, b)))
                 for (a, b), s, e in zip(
                     pair_list, pair_scores, explanations, strict=True
                 )

@@ -52,7 +52,9 @@ def world():
         user__email="bruno.private@example.org",
     )
     carol = ProfileFactory(
-        display_name="Carol Connected", user__email="carol@example.org"
+        display_name="Carol Connected",
+        user__email="carol@example.org",
+        interests=[alices_private],
     )
     dave = ProfileFactory(display_name="Dave Declined", user__email="dave@example.org")
     erin = ProfileFactory(display_name="Erin Blocked")
@@ -190,6 +192,10 @@ def test_the_export_holds_intros_feedback_emails_reports_and_rounds(client, worl
     assert connected["with_email"] == "carol@example.org"
     assert connected["connected_at"] is not None
     assert connected["shared_private_interests"] == ["Burnout recovery"]
+    assert connected["why_we_suggested"] == [
+        "You also both listed, privately, Burnout recovery; we kept this to "
+        "ourselves until you both said yes."
+    ]
     mine = data["introductions"]
     assert mine["feedback_given"][0]["met"] == "Yes, we met"
     assert mine["feedback_given"][0]["rating"] == 5

@@ -12,6 +12,7 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from introductions import services
+from introductions.explanations import Explanation
 from introductions.models import Introduction, OutboxEmail
 from profiles.factories import TEST_PASSWORD, ProfileFactory
 from profiles.models import CallWindow, Profile, Specialty
@@ -22,12 +23,9 @@ pytestmark = [
 ]
 
 MAIL_SEPARATOR = b"\n" + b"-" * 79 + b"\n"
-EXPLANATION = {
-    "shared_interests": ["Medical journalism"],
-    "shared_sensitive_interests": [],
-    "goals": [],
-    "cross_specialty": True,
-}
+EXPLANATION = Explanation(
+    shared_interests=("Medical journalism",), cross_specialty=True
+)
 
 
 @pytest.fixture
@@ -193,7 +191,7 @@ def test_both_members_accept_from_their_email_and_are_connected(
         "href", f"mailto:{nadia.user.email}"
     )
     expect(card).to_contain_text("Suggested 20-minute calls (your time)")
-    expect(card.locator("ul li")).to_have_count(3)
+    expect(card.locator("ul.slots li")).to_have_count(3)
     screenshots.take(page, "dashboard-intros")
 
     assert _send_pending_mail() == 2

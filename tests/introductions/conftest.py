@@ -1,20 +1,36 @@
 import threading
+from dataclasses import replace
 from datetime import time
 
 import pytest
 from django.db import connections
 
 from introductions import services
+from introductions.explanations import Explanation, GoalMatch
 from introductions.models import Introduction
-from profiles.factories import ProfileFactory, SpecialtyFactory
+from profiles.factories import (
+    GoalKindFactory,
+    InterestFactory,
+    MemberGoalFactory,
+    ProfileFactory,
+    SpecialtyFactory,
+)
 from profiles.models import CallWindow
 
-EXPLANATION = {
-    "shared_interests": ["Medical journalism", "Global health"],
-    "shared_sensitive_interests": ["Burnout recovery"],
-    "goals": [],
-    "cross_specialty": True,
-}
+EXPLANATION = Explanation(
+    shared_interests=("Medical journalism", "Global health"),
+    shared_sensitive_interests=("Burnout recovery",),
+    cross_specialty=True,
+)
+
+
+def shared_tags():
+    """The tags EXPLANATION names, for members who really hold them."""
+    return [
+        InterestFactory(name="Medical journalism"),
+        InterestFactory(name="Global health"),
+        InterestFactory(name="Burnout recovery", sensitive=True),
+    ]
 
 
 def weekday_windows(profile, start=time(9, 0), end=time(17, 0)):
@@ -43,18 +59,21 @@ def make_intro(db):
             bio="Oncologist, global health volunteer.",
         )
         a, b = sorted((alice, bruno), key=lambda p: p.pk)
-        explanation = {
-            **EXPLANATION,
-            "goals": [
-                {
-                    "seeker": alice.pk,
-                    "offerer": bruno.pk,
-                    "kind": "Mentorship",
-                    "interest": "Medical journalism",
-                }
-            ],
-        }
-        fields = {"score": 0.5, "explanation": explanation} | intro_fields
+        tags = shared_tags()
+        for member in (alice, bruno):
+            member.interests.add(*tags)
+        mentorship = GoalKindFactory(name="Mentorship", slug="mentorship")
+        MemberGoalFactory(
+            profile=alice, kind=mentorship, direction="seek", interest=tags[0]
+        )
+        MemberGoalFactory(
+            profile=bruno, kind=mentorship, direction="offer", interest=tags[0]
+        )
+        explanation = replace(
+            EXPLANATION,
+            goals=(GoalMatch(alice.pk, bruno.pk, "Mentorship", "Medical journalism"),),
+        )
+        fields = {"score": 0.5, "explanation": explanation.to_json()} | intro_fields
         return Introduction.objects.create(member_a=a, member_b=b, **fields)
 
     return make

@@ -30,6 +30,27 @@ def test_the_dashboard_shows_an_offer_with_accept_and_decline_forms(client, offe
     assert offered.member_b.user.email not in content
 
 
+def test_the_dashboard_gives_the_reasons_as_true_now_and_hides_sensitive_tags(
+    client, offered
+):
+    alice = offered.member_a if "Alice" in offered.member_a.name else offered.member_b
+    client.force_login(alice.user)
+
+    content = client.get(reverse("dashboard")).content.decode()
+
+    assert (
+        "<li>You are looking for mentorship in Medical journalism; Bruno Brun "
+        "offers mentorship in Medical journalism.</li>"
+    ) in content
+    assert "Burnout recovery" not in content
+
+    # Bruno drops his offer while the intro is open: the claim goes with it.
+    offered.other_member(alice).goals.all().delete()
+    content = client.get(reverse("dashboard")).content.decode()
+    assert "Bruno Brun offers mentorship" not in content
+    assert "You both care about Medical journalism and Global health." in content
+
+
 def test_accepting_from_the_dashboard_without_js_redirects_back(client, offered):
     client.force_login(offered.member_a.user)
 

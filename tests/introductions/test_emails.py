@@ -5,8 +5,10 @@ import time_machine
 from django.core import mail
 from icalendar import Calendar
 
+from bench.claims import intro_false_claims
 from introductions import emails, services
 from introductions.models import OutboxEmail
+from profiles.models import CallWindow
 
 from .conftest import weekday_windows
 
@@ -100,6 +102,8 @@ def test_the_connected_email_reveals_addresses_sensitive_tags_and_slots(offered)
             intro=intro, recipient=other, kind="connected"
         ).subject
     )
+    assert "Each lies inside both your weekly call windows." in email.text_body
+    assert "do not overlap" not in email.text_body
     invites = [a for a in message.attachments if a.filename.endswith(".ics")]
     assert len(invites) == 3
     for invite, iso in zip(invites, intro.proposed_slots, strict=True):
@@ -109,6 +113,73 @@ def test_the_connected_email_reveals_addresses_sensitive_tags_and_slots(offered)
         local = start.astimezone(ZoneInfo("Europe/Paris"))
         # Shown in the reader's own zone.
         assert local.strftime("%H:%M") in email.text_body
+
+
+def connect(intro):
+    services.intro_accept(intro=intro, member=intro.member_a)
+    return services.intro_accept(intro=intro, member=intro.member_b)
+
+
+def test_the_connected_email_says_plainly_when_the_windows_never_overlap(offered):
+    # 06:00-07:00 on Mondays: in Paris that is midnight in New York, and in New
+    # York it is noon in Paris.
+    for member in offered.members():
+        CallWindow.objects.create(profile=member, weekday=0, start=time(6), end=time(7))
+    intro = connect(offered)
+    paris = next(m for m in intro.members() if m.time_zone == "Europe/Paris")
+    new_york = intro.other_member(paris)
+
+    email, _ = sent(intro, paris, "connected")
+
+    assert len(intro.proposed_slots) == 3
+    assert "Your weekly call windows do not overlap in the next three weeks" in (
+        email.text_body
+    )
+    assert "inside both your weekly call windows" not in email.text_body
+    # Each time is inside New York's Monday window, and says so to Paris.
+    assert email.text_body.count(f"(inside {new_york.name}'s window)") == 3
+    assert "overlap by at least" not in email.text_body
+
+
+def test_the_connected_email_says_whose_windows_are_missing(offered):
+    weekday_windows(offered.member_a, time(8), time(18))
+    intro = connect(offered)
+    without = intro.member_b
+
+    email, _ = sent(intro, intro.member_a, "connected")
+    own, _ = sent(intro, without, "connected")
+
+    assert f"{without.name} has not set weekly call windows" in email.text_body
+    assert "You have not set weekly call windows" in own.text_body
+
+
+def test_the_offer_reads_every_reason_from_the_readers_side(offered):
+    alice = offered.member_a if "Alice" in offered.member_a.name else offered.member_b
+    bruno = offered.other_member(alice)
+
+    mine, _ = sent(offered, alice, "offer")
+    theirs, _ = sent(offered, bruno, "offer")
+
+    assert "- You both care about Medical journalism and Global health.\n" in (
+        mine.text_body
+    )
+    assert (
+        "- You are looking for mentorship in Medical journalism; Bruno Brun offers "
+        "mentorship in Medical journalism.\n"
+    ) in mine.text_body
+    assert (
+        "- You work in different specialties: you in Cardiology, Bruno Brun in "
+        "Oncology.\n"
+    ) in mine.text_body
+    assert (
+        "Alice Archer is looking for mentorship in Medical journalism; you offer "
+        "mentorship in Medical journalism."
+    ) in theirs.text_body
+    for email in (mine, theirs):
+        assert intro_false_claims(offered) == []
+        assert "<li>You both care about Medical journalism and Global health.</li>" in (
+            email.html_body
+        )
 
 
 def test_nobody_is_told_who_declined(offered):

@@ -217,7 +217,9 @@ def _mail_count(mail_dir: Path) -> int:
 def _seed_proposed_intros() -> None:
     members = [ProfileFactory() for _ in range(2 * PAIRS)]
     Introduction.objects.bulk_create(
-        Introduction(member_a=a, member_b=b, score=0.5, explanation=EXPLANATION)
+        Introduction(
+            member_a=a, member_b=b, score=0.5, explanation=EXPLANATION.to_json()
+        )
         for a, b in zip(members[::2], members[1::2], strict=True)
     )
 

@@ -4,6 +4,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.urls import reverse
 
+from introductions.explanations import Explanation
 from introductions.models import Introduction
 from introductions.services import ProposedPair, introductions_create_proposed
 from matching import services
@@ -82,7 +83,8 @@ def test_a_round_proposes_the_obvious_pair_with_a_believable_explanation(
             "seeker": writer.pk,
             "offerer": editor.pk,
             "kind": "Mentorship",
-            "interest": "Medical journalism",
+            # The editor offers mentorship on no topic: no topic both goals share.
+            "interest": None,
         }
     ]
     assert explanation["cross_specialty"] is True
@@ -125,7 +127,7 @@ def test_a_rerun_proposes_no_duplicate(journalists):
 
 def test_the_proposal_service_skips_a_pair_with_an_open_intro(journalists):
     writer, editor, _ = journalists
-    pair = ProposedPair(editor.pk, writer.pk, 0.7, {"shared_interests": ["x"]})
+    pair = ProposedPair(editor.pk, writer.pk, 0.7, Explanation(shared_interests=("x",)))
     first = introductions_create_proposed(pairs=[pair])
     again = introductions_create_proposed(pairs=[pair, pair])
     assert len(first) == 1
@@ -309,8 +311,10 @@ def test_the_proposal_service_returns_saved_intros_with_their_defaults(
 ):
     members = [make_member() for _ in range(4)]
     pairs = [
-        ProposedPair(members[1].pk, members[0].pk, 0.5, {"goals": []}),
-        ProposedPair(members[2].pk, members[3].pk, 0.25, {"shared_interests": ["x"]}),
+        ProposedPair(members[1].pk, members[0].pk, 0.5, Explanation()),
+        ProposedPair(
+            members[2].pk, members[3].pk, 0.25, Explanation(shared_interests=("x",))
+        ),
     ]
     created = introductions_create_proposed(pairs=pairs, batch_size=1)
     assert len(created) == 2
@@ -480,11 +484,11 @@ def test_explanations_read_the_interests_in_one_query(
     # One query for the interests (names and sensitivity), one for the goal kinds.
     with django_assert_num_queries(2):
         (explanation,) = explanations_for(snapshot, pair)
-    assert set(explanation["shared_interests"]) == {
+    assert set(explanation.shared_interests) == {
         "Medical journalism",
         "AI in medicine",
     }
-    assert explanation["shared_sensitive_interests"] == ["Burnout"]
+    assert explanation.shared_sensitive_interests == ("Burnout",)
 
 
 def test_a_finisher_overlapping_another_leaves_the_finished_round_alone(
