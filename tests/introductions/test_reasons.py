@@ -421,3 +421,46 @@ def test_every_rendered_sentence_is_true_of_both_members(
     if not claimed["connected"]:
         for reader in (ana, ben):
             assert "Grief" not in " ".join(said(intro, reader))
+
+
+def test_a_row_stored_before_the_typed_record_still_renders_truly(pair, tags, kinds):
+    # Written by the old engine, which took the topic from either side: "Physician
+    # burnout" was only Ben's. Read today, it claims no topic agreement.
+    ana, ben = pair
+    for member in (ana, ben):
+        member.interests.add(tags["Global health"], tags["Grief"])
+    MemberGoalFactory(
+        profile=ana,
+        kind=kinds["research"],
+        direction=SEEK,
+        interest=tags["Lung cancer screening"],
+    )
+    MemberGoalFactory(profile=ben, kind=kinds["research"], direction=OFFER)
+    a, b = sorted((ana, ben), key=lambda p: p.pk)
+    intro = Introduction.objects.create(
+        member_a=a,
+        member_b=b,
+        state=Introduction.State.OFFERED,
+        explanation={
+            "shared_interests": ["Global health"],
+            "shared_sensitive_interests": ["Grief"],
+            "goals": [
+                {
+                    "seeker": ana.pk,
+                    "offerer": ben.pk,
+                    "kind": "Research collaborator",
+                    "interest": "Physician burnout",
+                }
+            ],
+            "cross_specialty": True,
+        },
+    )
+
+    assert said(intro, ana) == [
+        "You both care about Global health.",
+        "You are looking for a research collaborator in Lung cancer screening; "
+        "Dr. Ben Okafor offers research collaboration without naming a topic.",
+        "You work in different specialties: you in Pulmonology, Dr. Ben Okafor in "
+        "Psychiatry.",
+    ]
+    assert intro_false_claims(intro, now=NOW) == []
