@@ -296,6 +296,29 @@ def numba_cache_dir() -> str:
     return os.environ.get("NUMBA_CACHE_DIR", str(pycache))
 
 
+def greedy_figures(round_) -> dict:
+    """What the greedy passes alone chose from the same candidates (no
+    augmenting paths), for comparison; not part of the round's time."""
+    from matching import services
+    from matching.pairing import pair_round
+
+    snapshot = services.round_snapshot(round_.pk)
+    cand, score = services.round_candidates(round_, snapshot)
+    pairs = pair_round(
+        cand,
+        score,
+        capacity=snapshot.capacity,
+        exposure_cap=round_.parameters["exposure_cap"],
+        priority=snapshot.priority,
+        windows=snapshot.windows,
+        augment=False,
+    )
+    return {
+        "members_served": int(np.unique(pairs).size),
+        "score_total": float(sum(services.chosen_pair_scores(cand, score, pairs))),
+    }
+
+
 def run(args, url: str) -> dict:
     cache_dir = numba_cache_dir()
     os.environ["DATABASE_URL"] = url
@@ -339,12 +362,25 @@ def run(args, url: str) -> dict:
     round_ = services.round_create(trigger=Round.Trigger.COMMAND)
     round_ = services.round_run_sync(round_id=round_.pk)
     seconds_total = time.perf_counter() - t
+    greedy = greedy_figures(round_)
     figures = {
         "members": round_.members_considered,
         "candidate_pairs": round_.candidate_pairs,
         "pairs": round_.pairs_chosen,
         "intros": round_.intros_created,
         "left_out": round_.left_out.count(),
+        "members_served": round_.members_served,
+        "members_with_candidate": round_.members_with_candidate,
+        "served_share": round(
+            round_.members_served / max(1, round_.members_with_candidate), 4
+        ),
+        "score_total": round(round_.score_total, 2),
+        "greedy_members_served": greedy["members_served"],
+        "greedy_score_total": round(greedy["score_total"], 2),
+        "score_vs_greedy": round(
+            round_.score_total / max(greedy["score_total"], 1e-9), 4
+        ),
+        "pairs_outside_windows": round_.pairs_outside_windows,
         "seconds_load": round(round_.seconds_load, 2),
         "seconds_score": round(round_.seconds_score, 2),
         "seconds_pair": round(round_.seconds_pair, 2),

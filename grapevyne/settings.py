@@ -337,6 +337,9 @@ MATCHING_K = env_int("MATCHING_K", 20)
 MATCHING_BLOCK_SIZE = env_int("MATCHING_BLOCK_SIZE", 25_000)
 MATCHING_INTROS_PER_ROUND = env_int("MATCHING_INTROS_PER_ROUND", 1)
 MATCHING_EXPOSURE_CAP = env_int("MATCHING_EXPOSURE_CAP", 2)
+# Augmenting paths after the greedy may lower the round's total score by at most
+# this share to serve members it left out (0: never lower it).
+MATCHING_AUGMENT_MAX_LOSS = env_float("MATCHING_AUGMENT_MAX_LOSS", 0.0)
 # A pair introduced before is never proposed again within this many days; unset
 # (the default) means never again. Declines and blocks exclude a pair for good.
 MATCHING_REINTRO_DAYS: int | None = (

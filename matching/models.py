@@ -52,6 +52,18 @@ class Round(models.Model):
     )
     candidate_pairs = models.PositiveBigIntegerField(default=0)
     pairs_chosen = models.PositiveIntegerField(default=0)
+    members_with_candidate = models.PositiveIntegerField(
+        default=0, help_text="Members with room and at least one qualifying candidate."
+    )
+    members_served = models.PositiveIntegerField(
+        default=0, help_text="Members the chosen pairs introduce."
+    )
+    pairs_outside_windows = models.PositiveIntegerField(
+        default=0,
+        help_text="Chosen pairs who cannot meet inside both call windows "
+        "(used only when neither had a partner who could).",
+    )
+    score_total = models.FloatField(default=0.0)
     intros_created = models.PositiveIntegerField(default=0)
     seconds_load = models.FloatField(default=0.0)
     seconds_score = models.FloatField(default=0.0)

@@ -42,11 +42,17 @@ import numpy as np
 from numba import njit
 
 from matching.scoring import tie_rank
+from matching.windows import WindowSets
 
 
 @njit(cache=True)
-def _greedy(ea, eb, cap, fair_first_pass):
-    """Indices of the chosen edges (edges already in priority order)."""
+def _greedy(ea, eb, cap, fair_first_pass, ok):
+    """Indices of the chosen edges (edges already in priority order).
+
+    In each pass the edges whose members can meet inside both call windows
+    (``ok``) go first: a pair that cannot is used only when neither member has
+    an overlapping partner left.
+    """
     n_edges = len(ea)
     rem = cap.copy()
     taken = np.zeros(n_edges, np.bool_)
@@ -54,29 +60,159 @@ def _greedy(ea, eb, cap, fair_first_pass):
     n_chosen = 0
     if fair_first_pass:
         served = np.zeros(len(cap), np.bool_)
+        for want_ok in (True, False):
+            for e in range(n_edges):
+                a = ea[e]
+                b = eb[e]
+                if ok[e] != want_ok or served[a] or served[b]:
+                    continue
+                if rem[a] <= 0 or rem[b] <= 0:
+                    continue
+                served[a] = True
+                served[b] = True
+                rem[a] -= 1
+                rem[b] -= 1
+                taken[e] = True
+                chosen[n_chosen] = e
+                n_chosen += 1
+    for want_ok in (True, False):
         for e in range(n_edges):
             a = ea[e]
             b = eb[e]
-            if served[a] or served[b] or rem[a] <= 0 or rem[b] <= 0:
+            if ok[e] != want_ok or taken[e] or rem[a] <= 0 or rem[b] <= 0:
                 continue
-            served[a] = True
-            served[b] = True
             rem[a] -= 1
             rem[b] -= 1
             taken[e] = True
             chosen[n_chosen] = e
             n_chosen += 1
-    for e in range(n_edges):
-        a = ea[e]
-        b = eb[e]
-        if taken[e] or rem[a] <= 0 or rem[b] <= 0:
-            continue
-        rem[a] -= 1
-        rem[b] -= 1
-        taken[e] = True
-        chosen[n_chosen] = e
-        n_chosen += 1
     return chosen[:n_chosen]
+
+
+@njit(cache=True)
+def _augment(ea, eb, es, ok, cap, chosen, members_in_order, budget):
+    """Serve members the greedy left out, by short augmenting paths.
+
+    For an unserved member u (in fairness order) and a candidate v of u whose
+    capacity is full, v drops one partner w and takes u; w then either takes an
+    unchosen partner x with room (one pair becomes two), or keeps another intro
+    (w had two). Nobody served loses their last intro, capacities (hence the
+    exposure cap) hold, a member who could meet inside their call windows keeps
+    a partner who can (pairs outside windows are tried in a second sweep, only
+    where they replace such a pair), and the total score never falls more than
+    ``budget`` below the greedy's. Returns the final edge indices: the greedy's
+    that stayed, in their order, then the added ones.
+    """
+    n = len(cap)
+    n_edges = len(ea)
+    ptr = np.zeros(n + 1, np.int64)
+    for e in range(n_edges):
+        ptr[ea[e] + 1] += 1
+        ptr[eb[e] + 1] += 1
+    for v in range(n):
+        ptr[v + 1] += ptr[v]
+    fill = ptr[:-1].copy()
+    adj = np.empty(2 * n_edges, np.int64)
+    for e in range(n_edges):
+        adj[fill[ea[e]]] = e
+        fill[ea[e]] += 1
+        adj[fill[eb[e]]] = e
+        fill[eb[e]] += 1
+    width = max(1, int(cap.max())) if n else 1
+    mates = np.full((n, width), -1, np.int64)
+    deg = np.zeros(n, np.int64)
+    taken = np.zeros(n_edges, np.bool_)
+    for e in chosen:
+        taken[e] = True
+        for m in (ea[e], eb[e]):
+            mates[m, deg[m]] = e
+            deg[m] += 1
+    added = np.empty(n_edges, np.int64)
+    n_added = 0
+    change = 0.0
+
+    for sweep in range(2):
+        for u in members_in_order:
+            if deg[u] > 0 or cap[u] <= 0:
+                continue
+            done = False
+            for p in range(ptr[u], ptr[u + 1]):
+                e1 = adj[p]
+                v = eb[e1] if ea[e1] == u else ea[e1]
+                if sweep == 0 and not ok[e1]:
+                    continue
+                if deg[v] < cap[v]:
+                    # Room freed by an earlier path.
+                    drop, e3, gain = -1, -1, es[e1]
+                else:
+                    drop = -1
+                    e3 = -1
+                    gain = 0.0
+                    for slot in range(deg[v]):
+                        e2 = mates[v, slot]
+                        w = eb[e2] if ea[e2] == v else ea[e2]
+                        if not ok[e1] and ok[e2]:
+                            continue  # v would lose a partner inside its windows
+                        for r in range(ptr[w], ptr[w + 1]):
+                            cand = adj[r]
+                            if taken[cand]:
+                                continue
+                            x = eb[cand] if ea[cand] == w else ea[cand]
+                            if x == u or x == v or deg[x] >= cap[x]:  # noqa: SIM109 (numba)
+                                continue
+                            if not ok[cand] and (ok[e2] or sweep == 0):
+                                continue
+                            g = es[e1] + es[cand] - es[e2]
+                            if change + g < -budget:
+                                continue
+                            drop, e3, gain = e2, cand, g
+                            break
+                        if drop < 0 and deg[w] >= 2:
+                            g = es[e1] - es[e2]
+                            if change + g >= -budget:
+                                drop, gain = e2, g
+                        if drop >= 0:
+                            break
+                    if drop < 0:
+                        continue
+                if drop >= 0:
+                    taken[drop] = False
+                    for m in (ea[drop], eb[drop]):
+                        for slot in range(deg[m]):
+                            if mates[m, slot] == drop:
+                                mates[m, slot] = mates[m, deg[m] - 1]
+                                mates[m, deg[m] - 1] = -1
+                                deg[m] -= 1
+                                break
+                for e in (e1, e3):
+                    if e < 0:
+                        continue
+                    taken[e] = True
+                    for m in (ea[e], eb[e]):
+                        mates[m, deg[m]] = e
+                        deg[m] += 1
+                    added[n_added] = e
+                    n_added += 1
+                change += gain
+                done = True
+                break
+            if done:
+                continue
+    # An edge dropped and taken again later is listed once, where it stands.
+    out = np.empty(len(chosen) + n_added, np.int64)
+    k = 0
+    for e in chosen:
+        if taken[e]:
+            out[k] = e
+            taken[e] = False
+            k += 1
+    for x in range(n_added):
+        e = added[x]
+        if taken[e]:
+            out[k] = e
+            taken[e] = False
+            k += 1
+    return out[:k]
 
 
 @njit(cache=True)
@@ -173,20 +309,45 @@ def pair_round(
     exposure_cap: int,
     priority: np.ndarray,
     fair_first_pass: bool = True,
+    windows: WindowSets | None = None,
+    augment: bool = True,
+    max_loss: float = 0.0,
 ) -> np.ndarray:
     """Choose this round's pairs from the candidate lists.
 
     ``cand``/``score`` are as returned by ``top_candidates`` for all n rows.
     ``capacity`` int32 (n,): new intros member i may get this round; it is min'ed
-    with ``exposure_cap`` here. Returns int32 (p, 2) pairs with i < j, each member at
-    most ``min(capacity[i], exposure_cap)`` times, no pair twice; pass-1 pairs come
-    first, each pass in greedy order (best first).
+    with ``exposure_cap`` here. ``windows``: pairs that cannot meet inside both
+    call windows come after those that can, in every pass. ``augment``: then
+    serve members the greedy left out (``_augment``), losing at most ``max_loss``
+    (a share) of the greedy's total score. Returns int32 (p, 2) pairs with i < j,
+    each member at most ``min(capacity[i], exposure_cap)`` times, no pair twice;
+    pass-1 pairs come first, each pass in greedy order (best first), then the
+    pairs the augmenting paths added.
     """
     n = cand.shape[0]
     if score.shape != cand.shape or len(capacity) != n or len(priority) != n:
         raise ValueError("cand, score, capacity and priority disagree on n")
     cap = np.minimum(np.asarray(capacity, dtype=np.int64), int(exposure_cap))
     cap = np.maximum(cap, 0)
-    ea, eb, _ = candidate_edges(cand, score, priority=priority)
-    chosen = _greedy(ea, eb, cap, bool(fair_first_pass))
+    ea, eb, es = candidate_edges(cand, score, priority=priority)
+    ok = (
+        windows.overlap(ea, eb)
+        if windows is not None
+        else np.ones(len(ea), dtype=np.bool_)
+    )
+    chosen = _greedy(ea, eb, cap, bool(fair_first_pass), ok)
+    if augment and len(chosen):
+        total = float(es[chosen].astype(np.float64).sum())
+        in_order = np.argsort(tie_rank(priority), kind="stable").astype(np.int64)
+        chosen = _augment(
+            ea,
+            eb,
+            es.astype(np.float64),
+            ok,
+            cap,
+            chosen,
+            in_order,
+            max(0.0, float(max_loss)) * total,
+        )
     return np.stack([ea[chosen], eb[chosen]], axis=1).astype(np.int32).reshape(-1, 2)

@@ -10,7 +10,7 @@ costs a few seconds rather than millions of Python objects.
 
 import struct
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 import numpy as np
 from django.conf import settings
@@ -305,6 +305,56 @@ def member_goals(ids: np.ndarray, tag_ids: np.ndarray) -> MemberGoals:
             tag=tags[order].astype(np.int32),
         ),
     )
+
+
+@dataclass
+class MemberWindows:
+    """Distinct (time zone, weekly windows), and each member's among them."""
+
+    windows: list[tuple[str, tuple[tuple[int, time, time], ...]]]
+    member_set: np.ndarray  # int32 (n,) index in windows
+    minutes: np.ndarray  # int16 (n,) preferred meeting length
+
+
+_WINDOWS_SQL = """
+SELECT p.time_zone,
+       coalesce(
+           (SELECT array_agg(array[w.weekday::text, w.start::text, w."end"::text]
+                             ORDER BY w.weekday, w.start, w."end")
+            FROM profiles_callwindow w WHERE w.profile_id = p.id),
+           '{}'
+       ) AS windows,
+       array_agg(p.id ORDER BY p.id)
+FROM profiles_profile p
+WHERE p.id = ANY(%s::int8[])
+GROUP BY 1, 2
+"""
+
+
+def member_windows(ids: np.ndarray) -> MemberWindows:
+    """Each member's time zone and call windows, grouped server-side so that only
+    the distinct ones cross the wire, and their meeting lengths."""
+    member_set = np.zeros(len(ids), dtype=np.int32)
+    windows = []
+    with connection.cursor() as cursor:
+        cursor.execute(_WINDOWS_SQL, [ids.tolist()])
+        for zone, rows, members in cursor.fetchall():
+            parsed = tuple(
+                (int(day), time.fromisoformat(lo), time.fromisoformat(hi))
+                for day, lo, hi in rows
+            )
+            member_set[rows_of(ids, np.array(members, dtype=np.int64))] = len(windows)
+            windows.append((zone, parsed))
+    cols = copy_out(
+        "SELECT id::int8 AS id, meeting_minutes::int4 AS minutes"
+        " FROM profiles_profile WHERE id = ANY(%s::int8[])",
+        [ids.tolist()],
+        [("id", "int8"), ("minutes", "int4")],
+    )
+    minutes = np.full(len(ids), 20, dtype=np.int16)
+    at = rows_of(ids, cols["id"])
+    minutes[at[at >= 0]] = cols["minutes"][at >= 0]
+    return MemberWindows(windows=windows, member_set=member_set, minutes=minutes)
 
 
 def tag_categories(tag_ids: np.ndarray) -> np.ndarray:

@@ -38,6 +38,7 @@ from .models import AutoPause, LeftOut, Round, RoundBlock, RoundPair, RoundSnaps
 from .pairing import pair_round
 from .scoring import Weights, idf, top_candidates
 from .snapshot import Snapshot
+from .windows import window_sets
 
 logger = logging.getLogger(__name__)
 
@@ -149,6 +150,7 @@ def round_create(*, trigger: str, dry_run: bool = False) -> Round | None:
             "exposure_cap": settings.MATCHING_EXPOSURE_CAP,
             "intros_per_round": settings.MATCHING_INTROS_PER_ROUND,
             "reintro_days": settings.MATCHING_REINTRO_DAYS,
+            "augment_max_loss": settings.MATCHING_AUGMENT_MAX_LOSS,
         },
     )
 
@@ -160,6 +162,13 @@ def population_load(*, now=None, intros_per_round: int = 1) -> Snapshot:
     indptr, indices, tag_ids = selectors.member_tags(members.ids)
     goals = selectors.member_goals(members.ids, tag_ids)
     left_out = selectors.members_left_out_last_round()
+    member_windows = selectors.member_windows(members.ids)
+    windows = window_sets(
+        member_windows.windows,
+        member_windows.member_set,
+        member_windows.minutes,
+        now=now,
+    )
     return Snapshot(
         ids=members.ids,
         tag_indptr=indptr,
@@ -173,6 +182,9 @@ def population_load(*, now=None, intros_per_round: int = 1) -> Snapshot:
         goal_seeks=goals.goals.seeks,
         goal_tag=goals.goals.tag,
         tag_category=selectors.tag_categories(tag_ids),
+        window_sets=windows.sets,
+        window_member=windows.member_set,
+        window_length=windows.length,
         specialty=members.specialty_ids.astype(np.int32),
         prefers_other=members.prefers_other,
         priority=selectors.member_priority(members, left_out),
@@ -396,6 +408,15 @@ def round_candidates(
     return cand, score
 
 
+def members_with_candidate(cand: np.ndarray, capacity: np.ndarray) -> int:
+    """Members with room this round and at least one candidate, either way."""
+    rows, cols = np.nonzero(cand >= 0)
+    has_edge = np.zeros(len(capacity), dtype=bool)
+    has_edge[rows] = True
+    has_edge[cand[rows, cols]] = True
+    return int((has_edge & (capacity > 0)).sum())
+
+
 def left_out_reasons(
     cand: np.ndarray, pairs: np.ndarray, capacity: np.ndarray, exposure_cap: int
 ) -> dict[int, str]:
@@ -468,11 +489,19 @@ def round_finish(*, round_id: int) -> Round:
         capacity=snapshot.capacity,
         exposure_cap=exposure_cap,
         priority=snapshot.priority,
+        windows=snapshot.windows,
+        max_loss=round_.parameters.get("augment_max_loss", 0.0),
     )
     paired = time.perf_counter()
     unfinished.update(status=Round.Status.WRITING)
 
-    pair_scores = _pair_scores(cand, score, pairs)
+    pair_scores = chosen_pair_scores(cand, score, pairs)
+    windows = snapshot.windows
+    outside_windows = (
+        int((~windows.overlap(pairs[:, 0], pairs[:, 1])).sum())
+        if windows is not None and len(pairs)
+        else 0
+    )
     explanations = explanations_for(snapshot, pairs)
     reasons = left_out_reasons(cand, pairs, snapshot.capacity, exposure_cap)
     ids = snapshot.ids
@@ -543,6 +572,10 @@ def round_finish(*, round_id: int) -> Round:
         )
         round_.candidate_pairs = totals["candidates"] or 0
         round_.pairs_chosen = len(pair_list)
+        round_.members_with_candidate = members_with_candidate(cand, snapshot.capacity)
+        round_.members_served = int(np.unique(pair_ids).size)
+        round_.pairs_outside_windows = outside_windows
+        round_.score_total = float(sum(pair_scores))
         round_.intros_created = len(created)
         round_.seconds_score = totals["score"] or 0.0
         round_.seconds_load += loaded - started
@@ -584,7 +617,7 @@ def _members_mark_introduced(rows_ids: np.ndarray, *, at) -> None:
         )
 
 
-def _pair_scores(cand: np.ndarray, score: np.ndarray, pairs: np.ndarray) -> list:
+def chosen_pair_scores(cand: np.ndarray, score: np.ndarray, pairs: np.ndarray) -> list:
     """The score of each chosen pair, found in either member's candidate list."""
     if len(pairs) == 0:
         return []

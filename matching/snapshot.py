@@ -11,6 +11,7 @@ import numpy as np
 
 from .goals import Goals
 from .scoring import Population
+from .windows import WindowSets
 
 
 @dataclass
@@ -33,6 +34,12 @@ class Snapshot:
     goal_kind: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
     goal_seeks: np.ndarray = field(default_factory=lambda: np.zeros(0, np.bool_))
     goal_tag: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
+    # Call windows (matching.windows.WindowSets); empty in older snapshots.
+    window_sets: np.ndarray = field(
+        default_factory=lambda: np.zeros((0, 3, 1), np.uint64)
+    )
+    window_member: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
+    window_length: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int8))
     tag_category: np.ndarray = field(
         default_factory=lambda: np.zeros(0, np.int32)
     )  # small int per tag index, -1 none
@@ -53,6 +60,16 @@ class Snapshot:
             priority=self.priority,
             goals=self.goals,
             tag_category=self.tag_category if len(self.tag_category) else None,
+        )
+
+    @property
+    def windows(self) -> WindowSets | None:
+        if len(self.window_member) != len(self.ids):
+            return None
+        return WindowSets(
+            sets=self.window_sets,
+            member_set=self.window_member,
+            length=self.window_length,
         )
 
     @property

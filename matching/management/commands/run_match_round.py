@@ -109,6 +109,11 @@ class Command(BaseCommand):
         w(f"  candidate pairs     {round_.candidate_pairs}")
         w(f"  pairs chosen        {round_.pairs_chosen}")
         w(f"  intros proposed     {round_.intros_created}")
+        w(
+            f"  members served      {round_.members_served}"
+            f" / {round_.members_with_candidate} with a qualifying candidate"
+        )
+        w(f"  outside windows     {round_.pairs_outside_windows} pairs")
         w(f"  left out            {round_.left_out.count()}")
         w(
             "  seconds             "
