@@ -6,6 +6,7 @@ Every value has a default that works on a developer machine (PostgreSQL and Redi
 
 import os
 from datetime import timedelta
+from email.utils import parseaddr
 from pathlib import Path
 
 import dj_database_url
@@ -89,6 +90,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_countries",
     "django_ratelimit",
+    "anymail",
     "profiles",
     "introductions",
     "matching",
@@ -188,6 +190,9 @@ ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Grapevyne] "
+# One address per member: a new one, once confirmed, replaces the old. This is how
+# a member whose address bounced fixes it.
+ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if not DEBUG else "http"
 # A clear "this email is already registered" error beats a silent second email for
 # a closed, members-only network.
@@ -219,19 +224,26 @@ STORAGES = {
     },
 }
 
-# Email: in development every message is printed and also written to DEV_MAIL_DIR so
-# that a person (or a browser test) can open the links in it. Production sends by SMTP
-# (EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS) or by
-# any backend named in EMAIL_BACKEND.
+# Email. Every message goes through the outbox (introductions/outbox.py), which
+# hands it to the backend named by EMAIL_BACKEND:
+# - "dev" (the default with DEBUG): printed, and written under DEV_MAIL_DIR so that a
+#   person (or a browser test) can open the links in it;
+# - "postmark" (the documented production default, through django-anymail):
+#   POSTMARK_SERVER_TOKEN; its tracking webhook reports deliveries and bounces;
+# - "smtp" (the default without DEBUG): EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER,
+#   EMAIL_HOST_PASSWORD, EMAIL_USE_TLS;
+# - any other value is a backend's dotted path, e.g. another anymail provider's
+#   "anymail.backends.amazon_ses.EmailBackend" with its settings in ANYMAIL.
 DEV_MAIL_DIR = Path(env_str("DEV_MAIL_DIR", str(BASE_DIR / "var" / "mail")))
-if env_str("EMAIL_BACKEND", "dev" if DEBUG else "smtp") == "dev":
+EMAIL_BACKEND_NAME = env_str("EMAIL_BACKEND", "dev" if DEBUG else "smtp")
+if EMAIL_BACKEND_NAME == "dev":
     MAILERS = {
         "default": {
             "BACKEND": "grapevyne.mail.ConsoleAndFileBackend",
             "OPTIONS": {"file_path": str(DEV_MAIL_DIR)},
         }
     }
-elif env_str("EMAIL_BACKEND", "smtp") == "smtp":
+elif EMAIL_BACKEND_NAME == "smtp":
     MAILERS = {
         "default": {
             "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
@@ -245,10 +257,32 @@ elif env_str("EMAIL_BACKEND", "smtp") == "smtp":
             },
         }
     }
+elif EMAIL_BACKEND_NAME == "postmark":
+    MAILERS = {"default": {"BACKEND": "anymail.backends.postmark.EmailBackend"}}
 else:
-    MAILERS = {"default": {"BACKEND": env_str("EMAIL_BACKEND", "")}}
+    MAILERS = {"default": {"BACKEND": EMAIL_BACKEND_NAME}}
+# anymail: the provider's credentials, and the webhook's shared secret. The tracking
+# webhook is /anymail/<provider>/tracking/; the provider must call it with HTTP basic
+# auth "user:password" = WEBHOOK_SECRET (anymail refuses any other request).
+ANYMAIL = {
+    "POSTMARK_SERVER_TOKEN": env_str("POSTMARK_SERVER_TOKEN", ""),
+    "WEBHOOK_SECRET": env_str("WEBHOOK_SECRET", ""),
+}
+# The soft bounces of one email (mailbox full, server down) before it counts as a
+# hard bounce and the address is suppressed; each is retried after 15 min, 30 min, ...
+OUTBOX_SOFT_BOUNCE_LIMIT = env_int("OUTBOX_SOFT_BOUNCE_LIMIT", 3)
+# The first retry of a failed send waits this long, each next one twice as long
+# (capped at an hour).
+OUTBOX_RETRY_BASE_SECONDS = env_int("OUTBOX_RETRY_BASE_SECONDS", 30)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Grapevyne <hello@grapevyne.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The sender's postal address and contact at the foot of every email (CAN-SPAM asks
+# for a physical address; mailbox providers trust senders who say who they are).
+# Production sets the real one; the default names only the sending address.
+MAIL_FOOTER_CONTACT = (
+    env_str("MAIL_FOOTER_CONTACT", "")
+    or f"Grapevyne · {parseaddr(DEFAULT_FROM_EMAIL)[1]}"
+)
 
 # Security. Production (DEBUG=0) gets the strict defaults; each can be overridden.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)

@@ -8,6 +8,7 @@ from django.utils.html import format_html
 
 from . import moderation
 from .models import (
+    DeliveryEvent,
     Feedback,
     Introduction,
     ModerationAction,
@@ -79,6 +80,17 @@ class IntroductionAdmin(admin.ModelAdmin):
     inlines = [OutboxEmailInline, FeedbackInline]
 
 
+class DeliveryEventInline(admin.TabularInline):
+    model = DeliveryEvent
+    extra = 0
+    can_delete = False
+    fields = ("event_type", "recipient", "reject_reason", "description", "occurred_at")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
 @admin.register(OutboxEmail)
 class OutboxEmailAdmin(admin.ModelAdmin):
     list_display = (
@@ -86,14 +98,25 @@ class OutboxEmailAdmin(admin.ModelAdmin):
         "kind",
         "to_email",
         "status",
+        "delivery",
         "attempts",
         "created_at",
         "sent_at",
     )
-    list_filter = ("status", "kind")
-    search_fields = ("to_email", "subject")
+    list_filter = ("status", "delivery", "kind")
+    search_fields = ("to_email", "subject", "provider_message_id", "event_key")
     raw_id_fields = ("recipient", "intro")
-    readonly_fields = ("created_at", "sent_at", "attempts", "last_error")
+    readonly_fields = (
+        "event_key",
+        "created_at",
+        "sent_at",
+        "attempts",
+        "last_error",
+        "provider_message_id",
+        "delivery",
+        "soft_bounces",
+    )
+    inlines = [DeliveryEventInline]
 
 
 @admin.register(Feedback)

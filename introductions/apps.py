@@ -4,3 +4,15 @@ from django.apps import AppConfig
 class IntroductionsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "introductions"
+
+    def ready(self) -> None:
+        from anymail.signals import tracking
+
+        from profiles import outbox as profiles_outbox
+
+        from . import outbox, webhooks
+
+        # The one outbox lives here; profiles (allauth's emails) reaches it through
+        # this registration instead of importing introductions.
+        profiles_outbox.register(outbox.outbox_enqueue_account_email)
+        tracking.connect(webhooks.on_tracking_event, dispatch_uid="grapevyne-outbox")

@@ -77,6 +77,7 @@ def _base_context(intro: Introduction | None, reader: Profile) -> dict:
         "pause_url": pause_url(reader),
         "site_url": settings.SITE_URL,
         "dashboard_url": absolute(reverse("dashboard")),
+        "footer_contact": settings.MAIL_FOOTER_CONTACT,
     }
 
 
@@ -199,6 +200,27 @@ def render_warning(reader: Profile, reasons: list[str]) -> RenderedEmail:
     text, html = _render("moderation_warning", context)
     return RenderedEmail(
         _prefix("A note about how you use Grapevyne"),
+        text,
+        html,
+        list_headers(context["pause_url"]),
+    )
+
+
+def render_auto_pause(
+    reader: Profile, *, resume_url: str, expired: int
+) -> RenderedEmail:
+    """We paused a member who let their last offers expire: why, and one click back.
+
+    The caller (matching) makes the resume link, since the pause is its record.
+    """
+    context = _base_context(None, reader) | {
+        "resume_url": resume_url,
+        "expired": expired,
+        "preferences_url": absolute(reverse("profile_preferences")),
+    }
+    text, html = _render("auto_pause", context)
+    return RenderedEmail(
+        _prefix("We paused your introductions"),
         text,
         html,
         list_headers(context["pause_url"]),

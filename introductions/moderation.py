@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from profiles.models import Block, Profile
 
-from . import emails, services
+from . import emails, outbox, services
 from .models import Introduction, ModerationAction, OutboxEmail, Report
 
 
@@ -186,8 +186,7 @@ def member_warn(
     _check_reports_about(member, reports)
     reports = _take_open(reports)
     _close(reports, status=Report.Status.ACTIONED, admin=admin, now=now)
-    _enqueue_warning(member=member, reports=reports, now=now)
-    return _log(
+    action = _log(
         action=ModerationAction.Action.WARN,
         admin=admin,
         member=member,
@@ -195,6 +194,17 @@ def member_warn(
         note=note,
         now=now,
     )
+    # Each warning is its own event, so a second warning is a second email.
+    outbox.outbox_enqueue(
+        kind=OutboxEmail.Kind.WARNING,
+        event_key=f"warning:action-{action.pk}",
+        rendered=emails.render_warning(
+            member, sorted({r.get_reason_display() for r in reports})
+        ),
+        recipient=member,
+        now=now,
+    )
+    return action
 
 
 @transaction.atomic
@@ -256,34 +266,3 @@ def member_reinstate(
         note=note,
         now=now,
     )
-
-
-# --- The warning email ----------------------------------------------------------
-
-
-def _enqueue_warning(
-    *, member: Profile, reports: Sequence[Report], now: datetime
-) -> OutboxEmail:
-    """Write the warning to the outbox; it is sent after commit like any email.
-
-    Not through outbox_enqueue: that one sends each (intro, recipient, kind) once,
-    and a member may, regrettably, deserve a second warning.
-    """
-    from .tasks import send_outbox_email
-
-    rendered = emails.render_warning(
-        member, sorted({r.get_reason_display() for r in reports})
-    )
-    email = OutboxEmail.objects.create(
-        recipient=member,
-        intro=None,
-        kind=OutboxEmail.Kind.WARNING,
-        to_email=member.user.email,
-        subject=rendered.subject,
-        text_body=rendered.text_body,
-        html_body=rendered.html_body,
-        headers=rendered.headers,
-        created_at=now,
-    )
-    transaction.on_commit(lambda: send_outbox_email.delay(email.pk), robust=True)
-    return email

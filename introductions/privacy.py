@@ -170,6 +170,13 @@ def intros_erase(*, user: User, profile: Profile | None) -> None:
         intro_id__in=intro_ids, status=OutboxEmail.Status.PENDING
     ).update(status=OutboxEmail.Status.CANCELLED)
     OutboxEmail.objects.filter(recipient=profile).delete()
+    # allauth's emails to their address before the profile existed name no member.
+    addresses = [
+        profile.user.email,
+        *profile.user.emailaddress_set.values_list("email", flat=True),
+    ]
+    for address in addresses:
+        OutboxEmail.objects.filter(recipient=None, to_email__iexact=address).delete()
     # The other side keeps a record that an email went out, not what it said.
     for email in OutboxEmail.objects.filter(intro_id__in=intro_ids):
         email.subject = f"{email.get_kind_display()} (about {FORMER_MEMBER})"

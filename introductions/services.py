@@ -1,11 +1,8 @@
-import logging
-import smtplib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -13,12 +10,10 @@ from psycopg.types.json import Jsonb
 
 from profiles.models import Block, Interest, Profile
 
-from . import emails
+from . import outbox
 from .calendar import Window, propose_slots
 from .explanations import Explanation
 from .models import Feedback, Introduction, OutboxEmail
-
-logger = logging.getLogger(__name__)
 
 PROPOSE_BATCH_SIZE = 5_000
 
@@ -170,45 +165,6 @@ def _side(intro: Introduction, member: Profile) -> str:
         ) from None
 
 
-def outbox_enqueue(
-    *,
-    intro: Introduction,
-    recipient: Profile,
-    kind: str,
-    now: datetime | None = None,
-) -> OutboxEmail | None:
-    """Write the email for an event in the caller's transaction; send after commit.
-
-    Returns None when this event's email already exists: each (intro, recipient,
-    kind) is emailed once, whoever enqueues it and however often.
-    """
-    from .tasks import send_outbox_email
-
-    now = _now(now)
-    rendered = emails.render(kind, intro, recipient, now=now)
-    with transaction.atomic():
-        email, created = OutboxEmail.objects.get_or_create(
-            intro=intro,
-            recipient=recipient,
-            kind=kind,
-            defaults={
-                "to_email": recipient.user.email,
-                "subject": rendered.subject,
-                "text_body": rendered.text_body,
-                "html_body": rendered.html_body,
-                "headers": rendered.headers,
-                "attachments": rendered.attachments,
-                "created_at": now,
-            },
-        )
-    if not created:
-        return None
-    # robust: a broker outage must not fail the request that already committed;
-    # the sweep sends what was not enqueued.
-    transaction.on_commit(lambda: send_outbox_email.delay(email.pk), robust=True)
-    return email
-
-
 @transaction.atomic
 def intro_offer(*, intro: Introduction, now: datetime | None = None) -> Introduction:
     """Invite both members at once (proposed → offered)."""
@@ -228,7 +184,7 @@ def intro_offer(*, intro: Introduction, now: datetime | None = None) -> Introduc
         "member_a__user", "member_a__specialty", "member_b__user", "member_b__specialty"
     ).get(pk=intro.pk)
     for member in intro.members():
-        outbox_enqueue(
+        outbox.outbox_enqueue_intro_email(
             intro=intro, recipient=member, kind=OutboxEmail.Kind.OFFER, now=now
         )
     return intro
@@ -260,7 +216,7 @@ def intro_accept(
     intro.save(update_fields=fields)
     if intro.state == Introduction.State.CONNECTED:
         for person in intro.members():
-            outbox_enqueue(
+            outbox.outbox_enqueue_intro_email(
                 intro=intro, recipient=person, kind=OutboxEmail.Kind.CONNECTED, now=now
             )
     return intro
@@ -304,7 +260,7 @@ def intro_decline(
     as when an offer simply expires.
     """
     now = _now(now)
-    if reason and reason not in Introduction.DeclineReason.values:
+    if reason and reason not in Introduction.MEMBER_DECLINE_REASONS:
         raise ValueError(f"Unknown decline reason {reason!r}")
     intro = _locked(intro.pk)
     side = _side(intro, member)
@@ -345,7 +301,7 @@ def intro_expire(*, intro: Introduction, now: datetime | None = None) -> Introdu
         raise IntroTransitionError(f"Intro {intro.pk} is not an overdue offer")
     intro = _locked(intro.pk)
     for member in _present(intro):
-        outbox_enqueue(
+        outbox.outbox_enqueue_intro_email(
             intro=intro, recipient=member, kind=OutboxEmail.Kind.CLOSED, now=now
         )
     return intro
@@ -367,6 +323,59 @@ def intro_withdraw(*, intro: Introduction, now: datetime | None = None) -> Intro
         intro_id=intro.pk, status=OutboxEmail.Status.PENDING
     ).update(status=OutboxEmail.Status.CANCELLED)
     return Introduction.objects.get(pk=intro.pk)
+
+
+@transaction.atomic
+def intros_close_for_undeliverable(
+    *, member: Profile, now: datetime | None = None
+) -> int:
+    """Quietly close a member's open offers once email cannot reach them.
+
+    Nobody may learn that an address bounced: to the other member each offer looks
+    open until its deadline and then ends with the ordinary "it did not happen
+    this time" email, exactly as after a decline (recorded with its own private
+    reason). A proposed intro nobody was told about is withdrawn. Returns how many.
+    """
+    now = _now(now)
+    closed = 0
+    ids = list(
+        Introduction.objects.filter(
+            Introduction.pair_with(member), state__in=Introduction.OPEN_STATES
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    for intro_id in ids:
+        intro = _locked(intro_id)
+        if intro.state == Introduction.State.PROPOSED:
+            intro_withdraw(intro=intro, now=now)
+            closed += 1
+            continue
+        if intro.state not in Introduction.OPEN_STATES:
+            continue
+        side = _side(intro, member)
+        setattr(intro, f"{side}_response", Introduction.Response.DECLINED)
+        setattr(intro, f"{side}_responded_at", now)
+        setattr(
+            intro, f"{side}_decline_reason", Introduction.DeclineReason.UNDELIVERABLE
+        )
+        intro.state = Introduction.State.DECLINED
+        intro.closed_at = now
+        intro.save(
+            update_fields=[
+                f"{side}_response",
+                f"{side}_responded_at",
+                f"{side}_decline_reason",
+                "state",
+                "closed_at",
+                "updated_at",
+            ]
+        )
+        OutboxEmail.objects.filter(
+            intro_id=intro.pk, recipient=member, status=OutboxEmail.Status.PENDING
+        ).update(status=OutboxEmail.Status.CANCELLED)
+        closed += 1
+    return closed
 
 
 def intros_withdraw_open(*, intros: Q, now: datetime | None = None) -> int:
@@ -403,7 +412,7 @@ def intro_close_declined(
     intro = _locked(intro.pk)
     for member in _present(intro):
         if intro.response_of(member) != Introduction.Response.DECLINED:
-            outbox_enqueue(
+            outbox.outbox_enqueue_intro_email(
                 intro=intro, recipient=member, kind=OutboxEmail.Kind.CLOSED, now=now
             )
     return intro
@@ -428,7 +437,7 @@ def intro_remind(*, intro: Introduction, now: datetime | None = None) -> Introdu
         return intro  # nobody left to meet: a nudge would only say so
     for member in intro.members():
         if not intro.response_of(member) and not member.is_paused(today):
-            outbox_enqueue(
+            outbox.outbox_enqueue_intro_email(
                 intro=intro, recipient=member, kind=OutboxEmail.Kind.REMINDER, now=now
             )
     return intro
@@ -452,7 +461,7 @@ def intro_follow_up(
     if None in intro.members():
         return intro  # "did you meet a former member?" would tell them they left
     for member in intro.members():
-        outbox_enqueue(
+        outbox.outbox_enqueue_intro_email(
             intro=intro, recipient=member, kind=OutboxEmail.Kind.FOLLOW_UP, now=now
         )
     return intro
@@ -557,106 +566,6 @@ def feedback_record(
     return feedback
 
 
-# --- Outbox sending ------------------------------------------------------------
-
-
-class OutboxSendError(Exception):
-    """Sending failed and should be retried later; the row counts the attempt."""
-
-
-# A refused address is not retried for ever: after this many attempts the email is
-# marked failed, for an admin to look at.
-OUTBOX_MAX_ATTEMPTS = 12
-
-
-def outbox_send(*, outbox_id: int) -> bool:
-    """Send one outbox email unless it was sent already; True when this call sent it.
-
-    The row is locked (SKIP LOCKED) for the send, so a duplicated task running at the
-    same moment finds nothing to do; a failed attempt is counted and re-raised as
-    OutboxSendError for the task to retry, until the last allowed one fails.
-    """
-    error = None
-    with transaction.atomic():
-        email = (
-            OutboxEmail.objects.select_for_update(skip_locked=True)
-            .filter(pk=outbox_id, status=OutboxEmail.Status.PENDING)
-            .first()
-        )
-        if email is None:
-            return False
-        email.attempts += 1
-        email.last_attempt_at = timezone.now()
-        try:
-            _message(email).send()
-        except (smtplib.SMTPException, OSError) as exc:
-            error = exc
-            email.last_error = repr(exc)[:2000]
-            if email.attempts >= OUTBOX_MAX_ATTEMPTS:
-                email.status = OutboxEmail.Status.FAILED
-            email.save(
-                update_fields=["attempts", "last_attempt_at", "last_error", "status"]
-            )
-        else:
-            email.status = OutboxEmail.Status.SENT
-            email.sent_at = email.last_attempt_at
-            email.save(
-                update_fields=["attempts", "last_attempt_at", "status", "sent_at"]
-            )
-    if error is None:
-        return True
-    if email.status == OutboxEmail.Status.FAILED:
-        logger.error("Gave up on outbox email %s: %s", email.pk, email.last_error)
-        return False
-    raise OutboxSendError(str(error)) from error
-
-
-def _message(email: OutboxEmail) -> EmailMultiAlternatives:
-    message = EmailMultiAlternatives(
-        subject=email.subject,
-        body=email.text_body,
-        to=[email.to_email],
-        headers={**email.headers, "Message-ID": email.message_id},
-    )
-    if email.html_body:
-        message.attach_alternative(email.html_body, "text/html")
-    for attachment in email.attachments:
-        message.attach(
-            attachment["filename"], attachment["content"], attachment["mimetype"]
-        )
-    return message
-
-
-STUCK_AFTER = timedelta(minutes=1)
-# Longer than the send task's own retries take (30 s doubling to an hour, 8 times):
-# an email tried more recently still has a retry on its way.
-RETRIES_OVER_AFTER = timedelta(hours=2)
-
-
-def outbox_ids_stuck(*, now: datetime | None = None) -> list[int]:
-    """Pending emails that no task will send: never tried a minute after they were
-    written (lost between commit and enqueue), or tried and left without a retry
-    (a lost worker, or a task out of retries)."""
-    now = now or timezone.now()
-    return list(
-        OutboxEmail.objects.filter(status=OutboxEmail.Status.PENDING)
-        .filter(
-            Q(attempts=0, created_at__lte=now - STUCK_AFTER)
-            | Q(attempts__gt=0, last_attempt_at__lte=now - RETRIES_OVER_AFTER)
-        )
-        .order_by("pk")
-        .values_list("pk", flat=True)[:1000]
-    )
-
-
-def outbox_ids_pending() -> list[int]:
-    return list(
-        OutboxEmail.objects.filter(status=OutboxEmail.Status.PENDING)
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
-
-
 # --- Member-requested introductions -----------------------------------------------
 
 
@@ -708,6 +617,7 @@ def intro_request(
         or declined_before
         or not other.user.is_active
         or other.is_paused(now.date())
+        or outbox.address_is_suppressed(other.user.email)
         or pair.filter(state__in=Introduction.OPEN_STATES).exists()
     ):
         raise IntroRequestRefused(
@@ -743,7 +653,7 @@ def intro_request(
         "member_a__user", "member_a__specialty", "member_b__user", "member_b__specialty"
     ).get(pk=intro.pk)
     recipient = intro.member_a if other.pk == a.pk else intro.member_b
-    outbox_enqueue(
+    outbox.outbox_enqueue_intro_email(
         intro=intro, recipient=recipient, kind=OutboxEmail.Kind.OFFER, now=now
     )
     return intro

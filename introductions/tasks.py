@@ -3,9 +3,10 @@
 import logging
 
 from celery import shared_task
+from django.conf import settings
 from django.db import InterfaceError, OperationalError
 
-from . import services
+from . import outbox, services
 
 logger = logging.getLogger(__name__)
 
@@ -18,17 +19,18 @@ CHUNK = 200
 def send_outbox_email(self, outbox_id: int) -> bool:
     """Send one outbox email; a duplicate or late task finds it sent: a no-op."""
     try:
-        return services.outbox_send(outbox_id=outbox_id)
-    except services.OutboxSendError as exc:
-        # 30 s, 1 min, 2 min, ... capped at an hour.
-        countdown = min(3600, 30 * 2**self.request.retries)
+        return outbox.outbox_send(outbox_id=outbox_id)
+    except outbox.OutboxSendError as exc:
+        # 30 s, 1 min, 2 min, ... capped at an hour (OUTBOX_RETRY_BASE_SECONDS).
+        base = settings.OUTBOX_RETRY_BASE_SECONDS
+        countdown = min(3600, base * 2**self.request.retries)
         raise self.retry(exc=exc, countdown=countdown) from exc
 
 
 @shared_task
 def sweep_outbox() -> int:
     """Re-enqueue pending emails that no task will send (see outbox_ids_stuck)."""
-    ids = services.outbox_ids_stuck()
+    ids = outbox.outbox_ids_stuck()
     for outbox_id in ids:
         send_outbox_email.delay(outbox_id)
     if ids:

@@ -16,7 +16,9 @@ ACCEPT = "accept"
 DECLINE = "decline"
 FEEDBACK = "feedback"
 PAUSE = "pause"
-ACTIONS = (ACCEPT, DECLINE, FEEDBACK, PAUSE)
+# One click back from an auto-pause; `ref` names the pause it undoes.
+RESUME = "resume"
+ACTIONS = (ACCEPT, DECLINE, FEEDBACK, PAUSE, RESUME)
 
 
 class BadToken(Exception):
@@ -32,6 +34,7 @@ class LinkClaim:
     action: str
     member_id: int
     intro_id: int | None
+    ref: int | None = None
 
 
 def _salt(action: str) -> str:
@@ -48,10 +51,18 @@ def max_age(action: str) -> timedelta:
     return timedelta(days=settings.INTRO_PAUSE_LINK_DAYS)
 
 
-def make_token(*, action: str, member_id: int, intro_id: int | None = None) -> str:
+def make_token(
+    *,
+    action: str,
+    member_id: int,
+    intro_id: int | None = None,
+    ref: int | None = None,
+) -> str:
     if action not in ACTIONS:
         raise ValueError(f"Unknown link action {action!r}")
     payload = {"a": action, "m": member_id, "i": intro_id}
+    if ref is not None:
+        payload["r"] = ref
     return signing.dumps(payload, salt=_salt(action), compress=True)
 
 
@@ -64,9 +75,9 @@ def read_token(token: str, *, action: str) -> LinkClaim:
         raise BadToken(str(exc)) from exc
     if not isinstance(payload, dict) or payload.get("a") != action:
         raise BadToken("The link was made for another action.")
-    member_id, intro_id = payload.get("m"), payload.get("i")
-    if not isinstance(member_id, int) or not (
-        intro_id is None or isinstance(intro_id, int)
+    member_id, intro_id, ref = payload.get("m"), payload.get("i"), payload.get("r")
+    if not isinstance(member_id, int) or not all(
+        v is None or isinstance(v, int) for v in (intro_id, ref)
     ):
         raise BadToken("The link does not name a member.")
-    return LinkClaim(action=action, member_id=member_id, intro_id=intro_id)
+    return LinkClaim(action=action, member_id=member_id, intro_id=intro_id, ref=ref)

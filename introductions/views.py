@@ -129,7 +129,9 @@ def link_answer(request: HttpRequest, token: str, action: str) -> HttpResponse:
                 "action": action,
                 "other": other,
                 "intro": intro,
-                "reasons": Introduction.DeclineReason.choices,
+                "reasons": [
+                    (r.value, r.label) for r in Introduction.MEMBER_DECLINE_REASONS
+                ],
             },
         )
     try:
@@ -137,7 +139,7 @@ def link_answer(request: HttpRequest, token: str, action: str) -> HttpResponse:
             intro = services.intro_accept(intro=intro, member=member)
         else:
             reason = request.POST.get("reason", "")
-            if reason not in Introduction.DeclineReason.values:
+            if reason not in Introduction.MEMBER_DECLINE_REASONS:
                 reason = ""
             intro = services.intro_decline(intro=intro, member=member, reason=reason)
     except services.IntroTransitionError:
@@ -258,7 +260,7 @@ def intro_accept(request: HttpRequest, pk: int) -> HttpResponse:
 def intro_decline(request: HttpRequest, pk: int) -> HttpResponse:
     intro, member = _get_intro_for_member(request, pk)
     reason = request.POST.get("reason", "")
-    if reason not in Introduction.DeclineReason.values:
+    if reason not in Introduction.MEMBER_DECLINE_REASONS:
         reason = ""
     try:
         services.intro_decline(intro=intro, member=member, reason=reason)

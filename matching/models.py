@@ -217,6 +217,8 @@ class AutoPause(models.Model):
         Round, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
+    # Set when the member used the email's one-click resume link: it works once.
+    resumed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

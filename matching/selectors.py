@@ -150,6 +150,10 @@ WHERE p.intro_frequency <> 'paused'
   AND EXISTS (
       SELECT 1 FROM account_emailaddress e WHERE e.user_id = p.user_id AND e.verified
   )
+  -- An address that bounced or complained gets no email, so no offer either.
+  AND NOT EXISTS (
+      SELECT 1 FROM profiles_suppressedaddress sa WHERE sa.email = lower(u.email)
+  )
   AND (
       p.last_intro_at IS NULL
       OR p.last_intro_at <= %(now)s - make_interval(days => CASE p.intro_frequency
@@ -163,7 +167,8 @@ WHERE p.intro_frequency <> 'paused'
 def members_eligible(*, now: datetime | None = None) -> EligibleMembers:
     """Members a round may introduce now.
 
-    Eligible: active user with a verified email address, at least MIN_INTERESTS
+    Eligible: active user with a verified, deliverable (not suppressed) email
+    address, at least MIN_INTERESTS
     active interests, not paused (by frequency or date), fewer open introductions
     than they allow, and due: their last introduction is at least their frequency
     old (less a grace period, so that a round that starts a little early still

@@ -23,14 +23,17 @@ from dataclasses import asdict
 
 import numpy as np
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import connection, transaction
 from django.db.models import Sum
+from django.urls import reverse
 from django.utils import timezone
 from psycopg.types.json import Jsonb
 
+from introductions import emails, outbox, tokens
+from introductions.models import OutboxEmail
 from introductions.services import ProposedPair, introductions_create_proposed
 from profiles.models import Profile
+from profiles.services import profile_resume
 
 from . import selectors
 from .explain import explanations_for
@@ -70,8 +73,9 @@ def matching_weights() -> Weights:
 def members_auto_pause(*, round_: Round | None = None) -> list[int]:
     """Pause every member who let their last offers expire, and tell them how to resume.
 
-    An offer nobody answers is an introduction wasted for the other member too; the
-    member gets an email (sent after commit) explaining how to resume.
+    An offer nobody answers is an introduction wasted for the other member too. The
+    email is written to the outbox in this same transaction, so it is sent (and
+    retried) exactly like every other email, and never lost with a failed send.
     """
     profile_ids = selectors.members_to_auto_pause()
     if not profile_ids:
@@ -84,35 +88,55 @@ def members_auto_pause(*, round_: Round | None = None) -> list[int]:
     Profile.objects.filter(pk__in=paused).update(
         intro_frequency=Profile.Frequency.PAUSED, updated_at=timezone.now()
     )
-    AutoPause.objects.bulk_create(
+    pauses = AutoPause.objects.bulk_create(
         [AutoPause(profile_id=pk, round=round_) for pk in paused]
     )
-    from .tasks import send_auto_pause_email
-
-    for pk in paused:
-        transaction.on_commit(lambda pk=pk: send_auto_pause_email.delay(pk))
+    for pause in pauses:
+        auto_pause_email_enqueue(auto_pause=pause)
     logger.info("Paused %d members who let their last offers expire", len(paused))
     return paused
 
 
-def auto_pause_email_send(*, profile_id: int) -> None:
-    profile = Profile.objects.select_related("user").get(pk=profile_id)
-    n = settings.MATCHING_AUTO_PAUSE_AFTER
-    send_mail(
-        subject=f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}We paused your introductions",
-        message=(
-            f"Hello {profile.name},\n\n"
-            f"Your last {n} introductions expired before you answered them, so we "
-            "have paused new introductions for you: we would rather not keep other "
-            "physicians waiting for a reply.\n\n"
-            "Whenever you are ready for more, sign in and set “How often” under "
-            "your introduction preferences back to every week, every two weeks or "
-            f"every month:\n{settings.SITE_URL}/\n\n"
-            "You will be in the very next round.\n\nThe Grapevyne team\n"
-        ),
-        from_email=None,
-        recipient_list=[profile.user.email],
+def auto_pause_email_enqueue(*, auto_pause: AutoPause) -> None:
+    """The "we paused your introductions" email, with a one-click resume link."""
+    profile = Profile.objects.select_related("user").get(pk=auto_pause.profile_id)
+    token = tokens.make_token(
+        action=tokens.RESUME, member_id=profile.pk, ref=auto_pause.pk
     )
+    rendered = emails.render_auto_pause(
+        profile,
+        resume_url=emails.absolute(reverse("matching_resume", args=[token])),
+        expired=settings.MATCHING_AUTO_PAUSE_AFTER,
+    )
+    outbox.outbox_enqueue(
+        kind=OutboxEmail.Kind.AUTO_PAUSE,
+        event_key=f"auto-pause:{auto_pause.pk}",
+        rendered=rendered,
+        recipient=profile,
+    )
+
+
+class AlreadyResumed(Exception):
+    """This pause was undone already (by its link, or by the member)."""
+
+
+@transaction.atomic
+def auto_pause_resume(*, auto_pause: AutoPause) -> None:
+    """Undo one auto-pause from its email link: once, and only while it holds.
+
+    A member who resumed meanwhile, or was auto-paused again since, is not
+    changed by an old link.
+    """
+    pause = AutoPause.objects.select_for_update().get(pk=auto_pause.pk)
+    profile = Profile.objects.select_for_update().get(pk=pause.profile_id)
+    newer = AutoPause.objects.filter(
+        profile_id=pause.profile_id, created_at__gt=pause.created_at
+    ).exists()
+    if pause.resumed_at is not None or newer or not profile.is_paused():
+        raise AlreadyResumed(f"Auto-pause {pause.pk} no longer holds")
+    profile_resume(profile=profile)
+    pause.resumed_at = timezone.now()
+    pause.save(update_fields=["resumed_at"])
 
 
 # --- Rounds: create and prepare ---------------------------------------------------

@@ -98,8 +98,3 @@ def resume_round(self, round_id: int) -> int:
     services.round_reopen(round_id=round_id)
     start_round.delay(round_id=round_id)
     return round_id
-
-
-@shared_task(bind=True, autoretry_for=(OSError, *_RETRYABLE), **_RETRY)
-def send_auto_pause_email(self, profile_id: int) -> None:
-    services.auto_pause_email_send(profile_id=profile_id)

@@ -1,13 +1,18 @@
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context as allauth_context
+from django.contrib.sites.shortcuts import get_current_site
+from django.core.mail import EmailMultiAlternatives
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.html import strip_tags
 
-from . import services
+from . import outbox, services
 
 
 class AccountAdapter(DefaultAccountAdapter):
     """Grapevyne's only customisation of allauth: every new login gets a profile,
-    and members who have not finished onboarding are taken back to it."""
+    members who have not finished onboarding are taken back to it, and allauth's
+    emails go out through the one outbox like every other email."""
 
     def save_user(self, request, user, form, commit=True):
         user = super().save_user(request, user, form, commit=commit)
@@ -23,3 +28,42 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def get_signup_redirect_url(self, request: HttpRequest) -> str:
         return reverse("onboarding")
+
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        """Render with allauth's templates, then hand the message to the outbox."""
+        request = allauth_context.request
+        ctx = {
+            "request": request,
+            "email": email,
+            "current_site": get_current_site(request),
+            **context,
+        }
+        message = self.render_mail(template_prefix, email, ctx)
+        html = ""
+        if isinstance(message, EmailMultiAlternatives):
+            html = next(
+                (str(c) for c, kind in message.alternatives if kind == "text/html"),
+                "",
+            )
+        if message.content_subtype == "html":
+            html = message.body
+        # Every email has a plain-text part, even one allauth renders as HTML only.
+        text = message.body if message.content_subtype == "plain" else strip_tags(html)
+        outbox.enqueue(
+            outbox.AccountEmail(
+                template_prefix=template_prefix,
+                to_email=email,
+                subject=message.subject,
+                text_body=text,
+                html_body=html,
+                headers=dict(message.extra_headers),
+            )
+        )
+
+    def confirm_email(self, request: HttpRequest, email_address) -> bool:
+        confirmed = super().confirm_email(request, email_address)
+        if confirmed:
+            services.address_confirmed(
+                user=email_address.user, email=email_address.email
+            )
+        return confirmed

@@ -19,6 +19,7 @@ from .models import (
     Profile,
     Resource,
     Specialty,
+    SuppressedAddress,
     User,
 )
 
@@ -232,3 +233,14 @@ class ProfileAdmin(admin.ModelAdmin):
 class BlockAdmin(admin.ModelAdmin):
     list_display = ["blocker", "blocked", "created_at"]
     raw_id_fields = ["blocker", "blocked"]
+
+
+@admin.register(SuppressedAddress)
+class SuppressedAddressAdmin(admin.ModelAdmin):
+    """Addresses nothing is sent to. Deleting a row lets mail go to it again."""
+
+    list_display = ("email", "reason", "profile", "created_at", "resolved_at")
+    list_filter = ("reason",)
+    search_fields = ("email",)
+    raw_id_fields = ("profile",)
+    readonly_fields = ("created_at", "frequency_before")

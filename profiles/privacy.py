@@ -49,6 +49,7 @@ from .models import (
     MemberGoal,
     MemberInterest,
     Profile,
+    SuppressedAddress,
     User,
 )
 
@@ -130,6 +131,10 @@ def _account(profile: Profile) -> dict:
         "email_addresses": [
             {"email": a.email, "verified": a.verified, "primary": a.primary}
             for a in EmailAddress.objects.filter(user=user).order_by("pk")
+        ],
+        "undeliverable_addresses": [
+            {"email": s.email, "reason": s.get_reason_display(), "since": s.created_at}
+            for s in SuppressedAddress.objects.filter(profile=profile).order_by("pk")
         ],
     }
 
@@ -239,7 +244,9 @@ def profiles_erase(*, user: User, profile: Profile | None) -> None:
             object_repr=FORMER_MEMBER
         )
     # The profile, its interests, goals, call windows and blocks go with the user
-    # row (CASCADE), deleted last by member_delete.
+    # row (CASCADE), deleted last by member_delete. A suppressed address stays
+    # suppressed, unlinked from the member (SET_NULL): a spam complaint or a dead
+    # mailbox must be honoured even if the address signs up again.
 
 
 register(
@@ -256,5 +263,6 @@ register(
         Interest,
         EmailAddress,
         LogEntry,
+        SuppressedAddress,
     ],
 )

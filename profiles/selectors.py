@@ -27,6 +27,7 @@ from .models import (
     Profile,
     Resource,
     Specialty,
+    SuppressedAddress,
     User,
 )
 
@@ -432,4 +433,13 @@ def dashboard_resources(*, profile: Profile) -> list[Resource]:
         )
         .distinct()
         .order_by("position", "title")
+    )
+
+
+def member_email_problem(*, profile: Profile) -> SuppressedAddress | None:
+    """Why email cannot reach this member, while they have not fixed it."""
+    return (
+        SuppressedAddress.objects.filter(profile=profile, resolved_at__isnull=True)
+        .order_by("-created_at")
+        .first()
     )

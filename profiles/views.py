@@ -76,6 +76,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "profile": profile,
             "completeness": selectors.profile_completeness(profile=profile),
             "resources": selectors.dashboard_resources(profile=profile),
+            "email_problem": selectors.member_email_problem(profile=profile),
             "pause_form": PauseForm(),
         },
     )

@@ -13,3 +13,12 @@ def _isolated_cache():
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _mail_only_through_the_outbox(settings):
+    """Every test's mailbox refuses a message sent any other way than the outbox.
+
+    Tests that need another backend (a flaky server, anymail's) set their own.
+    """
+    settings.MAILERS = {"default": {"BACKEND": "tests.mail_guard.OutboxOnlyBackend"}}

@@ -10,7 +10,7 @@ from django.core import mail
 from django.db import models
 from django.urls import reverse
 
-from introductions import services
+from introductions import outbox, services
 from introductions.models import Feedback, Introduction, OutboxEmail, Report
 from introductions.selectors import dashboard_intros
 from matching.models import AutoPause, Candidate, LeftOut, Round, RoundPair
@@ -31,8 +31,8 @@ def intro_between(one, other, **fields):
 
 
 def send_all_pending():
-    for pk in services.outbox_ids_pending():
-        services.outbox_send(outbox_id=pk)
+    for pk in outbox.outbox_ids_pending():
+        outbox.outbox_send(outbox_id=pk)
 
 
 @pytest.fixture

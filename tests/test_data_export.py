@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from introductions import services
+from introductions import outbox, services
 from introductions.models import Feedback, Introduction, OutboxEmail, Report
 from matching.models import LeftOut, Round
 from profiles.factories import (
@@ -26,8 +26,8 @@ def intro_between(one, other, **fields):
 
 
 def send_all_pending():
-    for pk in services.outbox_ids_pending():
-        services.outbox_send(outbox_id=pk)
+    for pk in outbox.outbox_ids_pending():
+        outbox.outbox_send(outbox_id=pk)
 
 
 @pytest.fixture

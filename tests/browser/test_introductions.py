@@ -11,7 +11,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from introductions import services
+from introductions import outbox, services
 from introductions.explanations import Explanation
 from introductions.models import Introduction, OutboxEmail
 from profiles.factories import TEST_PASSWORD, ProfileFactory
@@ -52,9 +52,7 @@ def _send_pending_mail() -> int:
     wait in this test's Redis database, so the test does the worker's job with the
     same service the task and `offer_proposed_intros --send-now` call.
     """
-    return sum(
-        services.outbox_send(outbox_id=pk) for pk in services.outbox_ids_pending()
-    )
+    return sum(outbox.outbox_send(outbox_id=pk) for pk in outbox.outbox_ids_pending())
 
 
 def _mails(folder: Path) -> list[Message]:

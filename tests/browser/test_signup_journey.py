@@ -9,6 +9,7 @@ from playwright.sync_api import Page, expect
 
 from profiles.factories import TEST_PASSWORD, ProfileFactory
 from profiles.models import MemberGoal, Profile, Specialty
+from tests.outbox_delivery import deliver_pending
 
 from .conftest import PHONE
 
@@ -92,6 +93,7 @@ def test_a_newcomer_signs_up_verifies_and_completes_onboarding(
         page.get_by_role("heading", name="Verify Your Email Address")
     ).to_be_visible()
 
+    assert deliver_pending() == 1  # the worker's part: the outbox sends it
     bodies = _mail_bodies(mail_dir)
     assert len(bodies) == 1, bodies
     links = re.findall(r"https?://\S+/accounts/confirm-email/\S+", bodies[0])

@@ -6,7 +6,7 @@ from django.core import mail
 from icalendar import Calendar
 
 from bench.claims import intro_false_claims
-from introductions import emails, services
+from introductions import emails, outbox, services
 from introductions.models import OutboxEmail
 from profiles.models import CallWindow
 
@@ -16,7 +16,7 @@ from .conftest import weekday_windows
 def sent(intro, member, kind):
     email = OutboxEmail.objects.get(intro=intro, recipient=member, kind=kind)
     mail.outbox.clear()
-    services.outbox_send(outbox_id=email.pk)
+    outbox.outbox_send(outbox_id=email.pk)
     return email, mail.outbox[0]
 
 

@@ -2,7 +2,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from introductions import moderation, services
+from introductions import moderation, outbox, services
 from introductions.models import Introduction, ModerationAction, OutboxEmail, Report
 from profiles.factories import ProfileFactory, UserFactory
 from profiles.models import Block
@@ -219,7 +219,7 @@ def test_a_warning_is_emailed_through_the_outbox_without_naming_the_reporter(
     assert report.status == Report.Status.ACTIONED
     assert reported.user.is_active
 
-    assert services.outbox_send(outbox_id=warning.pk) is True
+    assert outbox.outbox_send(outbox_id=warning.pk) is True
     assert mail.outbox[0].to == [reported.user.email]
     assert mail.outbox[0].subject.endswith("A note about how you use Grapevyne")
 

@@ -4,7 +4,7 @@ import pytest
 import time_machine
 from django.core import mail
 
-from introductions import services, tasks
+from introductions import outbox, services, tasks
 from introductions.models import OutboxEmail
 
 from .flaky_mail import FlakyBackend
@@ -74,8 +74,8 @@ def test_a_failed_send_leaves_the_email_pending_and_counts_the_attempt(
 ):
     email = offer_to(offered, offered.member_a)
 
-    with pytest.raises(services.OutboxSendError):
-        services.outbox_send(outbox_id=email.pk)
+    with pytest.raises(outbox.OutboxSendError):
+        outbox.outbox_send(outbox_id=email.pk)
 
     email.refresh_from_db()
     assert (email.status, email.attempts) == ("pending", 1)
@@ -83,7 +83,7 @@ def test_a_failed_send_leaves_the_email_pending_and_counts_the_attempt(
 
 
 def test_an_event_enqueued_twice_gets_one_email(offered):
-    again = services.outbox_enqueue(
+    again = outbox.outbox_enqueue_intro_email(
         intro=offered, recipient=offered.member_a, kind="offer"
     )
 
@@ -95,14 +95,14 @@ def test_a_cancelled_email_is_never_sent(offered):
     services.intro_withdraw(intro=offered)
 
     for email in OutboxEmail.objects.filter(intro=offered):
-        assert services.outbox_send(outbox_id=email.pk) is False
+        assert outbox.outbox_send(outbox_id=email.pk) is False
     assert mail.outbox == []
 
 
 def test_the_sent_message_carries_its_stable_id_and_list_headers(offered):
     email = offer_to(offered, offered.member_b)
 
-    services.outbox_send(outbox_id=email.pk)
+    outbox.outbox_send(outbox_id=email.pk)
 
     message = mail.outbox[0]
     assert message.extra_headers["Message-ID"] == f"<outbox-{email.pk}@grapevyne>"
@@ -113,39 +113,39 @@ def test_the_sent_message_carries_its_stable_id_and_list_headers(offered):
 
 
 def test_a_refused_email_is_given_up_after_the_last_attempt(offered, flaky_smtp):
-    flaky_smtp.failures_left = services.OUTBOX_MAX_ATTEMPTS + 1
+    flaky_smtp.failures_left = outbox.OUTBOX_MAX_ATTEMPTS + 1
     email = offer_to(offered, offered.member_a)
 
-    for _ in range(services.OUTBOX_MAX_ATTEMPTS - 1):
-        with pytest.raises(services.OutboxSendError):
-            services.outbox_send(outbox_id=email.pk)
-    assert services.outbox_send(outbox_id=email.pk) is False
+    for _ in range(outbox.OUTBOX_MAX_ATTEMPTS - 1):
+        with pytest.raises(outbox.OutboxSendError):
+            outbox.outbox_send(outbox_id=email.pk)
+    assert outbox.outbox_send(outbox_id=email.pk) is False
 
     email.refresh_from_db()
-    assert (email.status, email.attempts) == ("failed", services.OUTBOX_MAX_ATTEMPTS)
-    assert services.outbox_send(outbox_id=email.pk) is False
-    assert email.attempts == services.OUTBOX_MAX_ATTEMPTS
+    assert (email.status, email.attempts) == ("failed", outbox.OUTBOX_MAX_ATTEMPTS)
+    assert outbox.outbox_send(outbox_id=email.pk) is False
+    assert email.attempts == outbox.OUTBOX_MAX_ATTEMPTS
 
 
 def test_the_sweep_leaves_a_failed_attempt_to_its_own_retry(offered, flaky_smtp):
     email = offer_to(offered, offered.member_a)
-    with pytest.raises(services.OutboxSendError):
-        services.outbox_send(outbox_id=email.pk)
+    with pytest.raises(outbox.OutboxSendError):
+        outbox.outbox_send(outbox_id=email.pk)
     email.refresh_from_db()
     soon = email.last_attempt_at + timedelta(hours=1)
     much_later = email.last_attempt_at + timedelta(hours=3)
 
     # The task's retry is on its way: sweeping too would start a second chain.
-    assert email.pk not in services.outbox_ids_stuck(now=soon)
+    assert email.pk not in outbox.outbox_ids_stuck(now=soon)
     # Long after the retries would have run, the email is picked up again.
-    assert email.pk in services.outbox_ids_stuck(now=much_later)
+    assert email.pk in outbox.outbox_ids_stuck(now=much_later)
 
 
 def test_the_sweep_finds_only_emails_pending_for_over_a_minute(offered):
     sent = offer_to(offered, offered.member_a)
-    services.outbox_send(outbox_id=sent.pk)
+    outbox.outbox_send(outbox_id=sent.pk)
     stuck = offer_to(offered, offered.member_b)
 
-    assert services.outbox_ids_stuck() == []
+    assert outbox.outbox_ids_stuck() == []
     with time_machine.travel(stuck.created_at + timedelta(minutes=2)):
-        assert services.outbox_ids_stuck() == [stuck.pk]
+        assert outbox.outbox_ids_stuck() == [stuck.pk]

@@ -4,10 +4,10 @@ import numpy as np
 import pytest
 from django.utils import timezone
 
-from introductions.models import Introduction
+from introductions import outbox
+from introductions.models import Introduction, OutboxEmail
 from matching import selectors, services
 from matching.models import AutoPause, LeftOut, Round
-from matching.tasks import send_auto_pause_email
 from profiles.factories import UserFactory
 from profiles.models import Interest, Profile
 
@@ -154,11 +154,12 @@ def test_a_member_who_let_their_last_three_offers_expire_is_paused_and_told(
     assert absent.intro_frequency == Profile.Frequency.PAUSED
     assert AutoPause.objects.filter(profile=absent).count() == 1
     assert absent.pk not in eligible_ids()
-    send_auto_pause_email(absent.pk)
+    email = OutboxEmail.objects.get(recipient=absent, kind="auto_pause")
+    assert outbox.outbox_send(outbox_id=email.pk) is True
     assert len(mailoutbox) == 1
     assert mailoutbox[0].to == [absent.user.email]
     assert "paused" in mailoutbox[0].subject
-    assert "back to every week" in mailoutbox[0].body
+    assert "One click turns introductions back on" in mailoutbox[0].body
 
 
 def test_the_pause_email_is_queued_only_after_commit(

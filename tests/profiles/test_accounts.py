@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from profiles.factories import TEST_PASSWORD, ProfileFactory, UserFactory
 from profiles.models import Profile, User
+from tests.outbox_delivery import deliver_pending
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +20,9 @@ SIGNUP = {
 
 def _signup(client, **overrides):
     data = {**SIGNUP, "password2": SIGNUP["password1"], **overrides}
-    return client.post(reverse("account_signup"), data)
+    response = client.post(reverse("account_signup"), data)
+    deliver_pending()  # allauth's email goes through the outbox
+    return response
 
 
 def test_signing_up_creates_a_profile_and_asks_to_verify_the_email(client):
@@ -82,6 +85,7 @@ def test_password_reset_sends_an_email(client):
     user = UserFactory()
     response = client.post(reverse("account_reset_password"), {"email": user.email})
     assert response.status_code == 302
+    deliver_pending()
     assert len(mail.outbox) == 1
     assert "password" in mail.outbox[0].subject.lower()
 

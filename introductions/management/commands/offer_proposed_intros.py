@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from introductions import services
+from introductions import outbox, services
 
 
 class Command(BaseCommand):
@@ -21,6 +21,6 @@ class Command(BaseCommand):
         self.stdout.write(f"Offered {offered} introductions.")
         if options["send_now"]:
             sent = 0
-            for outbox_id in services.outbox_ids_pending():
-                sent += services.outbox_send(outbox_id=outbox_id)
+            for outbox_id in outbox.outbox_ids_pending():
+                sent += outbox.outbox_send(outbox_id=outbox_id)
             self.stdout.write(f"Sent {sent} emails.")
