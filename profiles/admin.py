@@ -59,7 +59,14 @@ class MergeForm(forms.Form):
 
 @admin.register(Interest)
 class InterestAdmin(admin.ModelAdmin):
-    list_display = ["name", "category", "status", "sensitive", "member_count"]
+    list_display = [
+        "name",
+        "alias_list",
+        "category",
+        "status",
+        "sensitive",
+        "member_count",
+    ]
     list_filter = ["status", "sensitive", "category"]
     search_fields = ["name", "slug", "description"]
     prepopulated_fields = {"slug": ["name"]}
@@ -77,6 +84,10 @@ class InterestAdmin(admin.ModelAdmin):
     @admin.display(ordering="member_count", description="members")
     def member_count(self, obj: Interest) -> int:
         return obj.member_count
+
+    @admin.display(description="aliases")
+    def alias_list(self, obj: Interest) -> str:
+        return ", ".join(obj.aliases)
 
     # Status changes go through the actions, whose services tidy up members'
     # links and search documents; a merge is only ever made by the merge action.

@@ -2,6 +2,7 @@ import zoneinfo
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
@@ -125,6 +126,15 @@ class Interest(models.Model):
     name = models.CharField(max_length=80)
     slug = models.SlugField(max_length=90, unique=True)
     description = models.CharField(max_length=300, blank=True)
+    aliases = ArrayField(
+        models.CharField(max_length=80),
+        blank=True,
+        default=list,
+        help_text=(
+            "Other words members search with: abbreviations and synonyms, "
+            "separated by commas (e.g. ML, artificial intelligence)."
+        ),
+    )
     category = models.ForeignKey(
         InterestCategory, on_delete=models.PROTECT, related_name="interests"
     )

@@ -10,7 +10,10 @@ from django.contrib.postgres.search import SearchQuery
 from django.core.cache import cache
 from django.db.models import (
     Case,
+    CharField,
     Count,
+    F,
+    Func,
     Prefetch,
     Q,
     QuerySet,
@@ -88,19 +91,35 @@ def tag_query(raw: str) -> str:
 def interest_search(*, query: str, exclude_profile: Profile | None = None, limit=12):
     """Active tags with a word starting with the query, names matching first.
 
-    Matching at word starts keeps "AI" from finding "Department chair".
+    Matching at word starts keeps "AI" from finding "Department chair". A tag's
+    aliases count like its name ("EHR" finds "Epic optimization"), so a tag
+    whose alias is exactly the query ranks with the names that start with it.
     """
     query = tag_query(query)
     tags = Interest.objects.active().select_related("category")
     if query:
         word_start = r"\m" + re.escape(query)
-        tags = tags.filter(
-            Q(name__iregex=word_start) | Q(description__iregex=word_start)
-        ).annotate(
-            rank=Case(
-                When(name__istartswith=query, then=0),
-                When(name__iregex=word_start, then=1),
-                default=2,
+        alias_text = Func(
+            F("aliases"),
+            Value(" | "),
+            function="array_to_string",
+            output_field=CharField(),
+        )
+        tags = (
+            tags.annotate(alias_text=alias_text)
+            .filter(
+                Q(name__iregex=word_start)
+                | Q(alias_text__iregex=word_start)
+                | Q(description__iregex=word_start)
+            )
+            .annotate(
+                rank=Case(
+                    When(name__istartswith=query, then=0),
+                    When(alias_text__iregex=_whole_alias(query), then=0),
+                    When(name__iregex=word_start, then=1),
+                    When(alias_text__iregex=word_start, then=1),
+                    default=2,
+                )
             )
         )
     else:
@@ -108,6 +127,11 @@ def interest_search(*, query: str, exclude_profile: Profile | None = None, limit
     if exclude_profile is not None:
         tags = tags.exclude(member_links__profile=exclude_profile)
     return tags.order_by("rank", "name")[:limit]
+
+
+def _whole_alias(query: str) -> str:
+    """A regex for one whole alias in the " | "-joined list."""
+    return r"(^|\| )" + re.escape(query) + r"($| \|)"
 
 
 def popular_interests_by_category(

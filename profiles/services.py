@@ -24,14 +24,17 @@ from .validators import validate_pause_end
 
 # The directory's full-text documents (the whole public profile, and name plus
 # specialty alone). Names use the 'simple' configuration so that surnames are not
-# stemmed; the rest is English. Sensitive tags never enter them.
+# stemmed; the rest is English. Tags enter with their aliases, so that "EHR" finds
+# the members of the EMR tags. Sensitive tags never enter them.
 _SEARCH_VECTOR_SQL = """
 UPDATE profiles_profile AS p
 SET search_vector =
     to_tsvector('simple', coalesce(p.display_name, ''))
     || to_tsvector('english', concat_ws(' ', s.name,
         (
-            SELECT string_agg(i.name, ' ')
+            SELECT string_agg(
+                concat_ws(' ', i.name, array_to_string(i.aliases, ' ')), ' '
+            )
             FROM profiles_memberinterest mi
             JOIN profiles_interest i ON i.id = mi.interest_id
             WHERE mi.profile_id = p.id AND i.status = 'active' AND NOT i.sensitive
@@ -284,7 +287,7 @@ def interest_update(*, interest: Interest, changed: Iterable[str]) -> Interest:
     """
     interest.save()
     _forget_directory_filters()
-    if {"name", "sensitive"} & set(changed):
+    if {"name", "aliases", "sensitive"} & set(changed):
         profiles_refresh_search_vectors(
             profile_ids=interest.member_links.values_list("profile_id", flat=True)
         )

@@ -934,6 +934,104 @@ RESOURCES: dict[str, list[Link]] = {
 }
 
 
+# What members type for a tag besides its name: abbreviations and synonyms. Seeded
+# once into a tag with no aliases; after that the admins curate them.
+_AI = ("AI", "artificial intelligence")
+_EHR = ("EHR", "EMR", "electronic health record", "electronic medical record")
+TAG_ALIASES: dict[str, tuple[str, ...]] = {
+    "Point-of-care ultrasound": ("POCUS", "ultrasound"),
+    "Palliative care": ("hospice", "end of life"),
+    "Geriatrics": ("older adults", "aging", "elder care"),
+    "Critical care": ("ICU", "intensive care"),
+    "Women's health": ("OB/GYN", "obstetrics", "gynecology"),
+    "LGBTQ+ health": ("LGBT", "queer health", "transgender health"),
+    "Addiction medicine": ("substance use disorder", "SUD", "opioids"),
+    "Obesity medicine": ("weight management", "GLP-1"),
+    "Sports and exercise medicine": ("sports medicine",),
+    "Telemedicine practice": ("telehealth", "virtual care"),
+    "Transplant medicine": ("organ transplant",),
+    "Child development": ("pediatrics", "developmental pediatrics"),
+    "Clinical trials": ("RCT", "randomized controlled trials"),
+    "Health services research": ("HSR",),
+    "Quality improvement": ("QI", "PDSA"),
+    "Biostatistics": ("statistics", "stats"),
+    "Systematic reviews": ("meta-analysis",),
+    "Grant writing": ("NIH grants", "R01", "funding"),
+    "Physician-scientist careers": ("MD-PhD", "MSTP"),
+    "Board exam preparation": ("USMLE", "COMLEX", "Step 1", "boards"),
+    "Residency applications": ("ERAS", "the Match", "NRMP"),
+    "Continuing medical education": ("CME",),
+    "Chief medical officer": ("CMO",),
+    "MBA and management training": ("MBA",),
+    "Diversity, equity and inclusion": ("DEI",),
+    "Physician payment reform": ("Medicare payment", "reimbursement"),
+    "Prior authorization reform": ("prior auth", "PA reform"),
+    "Firearm injury prevention": ("gun violence",),
+    "Machine learning in medicine": ("ML", "deep learning", *_AI),
+    "Large language models": ("LLM", "ChatGPT", "generative AI", *_AI),
+    "Ambient AI scribes": ("AI scribe", "ambient documentation", *_AI),
+    "Clinical decision support": ("CDS",),
+    "AI ethics and bias": ("algorithmic bias", *_AI),
+    "Health data science": ("data science", "big data"),
+    "Computer vision in imaging": ("radiology AI", "deep learning", *_AI),
+    "Cybersecurity in healthcare": ("security", "ransomware"),
+    "Patient-facing apps": ("mHealth", "mobile health"),
+    "Interoperability and FHIR": ("HL7", "health information exchange", "HIE"),
+    "Epic optimization": ("Epic", *_EHR),
+    "Cerner and Oracle Health": ("Cerner", "Oracle", *_EHR),
+    "Clinical informatics": ("informatics", *_EHR),
+    "Inbox management": ("in-basket", "in basket", *_EHR),
+    "Documentation burden": ("charting", "pajama time", *_EHR),
+    "Note templates": ("smartphrases", "dot phrases", *_EHR),
+    "Order sets": ("CPOE", *_EHR),
+    "Coding and billing": ("ICD-10", "CPT", "RVU"),
+    "EHR usability": (*_EHR,),
+    "Physician builder": ("Epic physician builder", *_EHR),
+    "Health tech startups": ("startup", "digital health startup"),
+    "FDA regulatory pathways": ("FDA", "510(k)"),
+    "Venture capital": ("VC",),
+    "Patents and intellectual property": ("IP", "patents"),
+    "Direct primary care": ("DPC", "concierge medicine"),
+    "Pharmaceutical industry": ("pharma", "biotech"),
+    "Medical journalism": ("health journalism", "science journalism"),
+    "Op-ed writing": ("opinion writing",),
+    "Medical podcasting": ("podcast",),
+    "Social media for physicians": ("social media", "Twitter", "TikTok"),
+    "Health communication": ("health literacy",),
+    "Science communication on video": ("YouTube", "scicomm"),
+    "Physician wellbeing": ("wellness", "well-being"),
+    "Recovering from burnout": ("burnout",),
+    "Second victim support": ("adverse events", "medical error"),
+    "Coping with litigation": ("malpractice", "lawsuit"),
+    "Mindfulness and meditation": ("meditation",),
+    "Mental health in medicine": ("depression", "anxiety"),
+    "Physician suicide loss": ("suicide",),
+    "Substance use recovery": ("sobriety",),
+    "Sleep and shift work": ("night shifts", "circadian"),
+    "Infectious disease outbreaks": ("pandemics", "COVID-19"),
+    "Vaccines and immunization": ("vaccination",),
+    "Climate and health": ("climate change", "planetary health"),
+    "Social determinants of health": ("SDOH",),
+    "Community health centers": ("FQHC",),
+    "Maternal and child health": ("MCH",),
+    "Parenting in medicine": ("parents", "parenthood", "childcare"),
+    "Dual-physician families": ("dual-doctor couples",),
+    "Infertility": ("IVF", "fertility"),
+    "Student loan repayment": ("PSLF", "student debt"),
+    "Non-clinical careers": ("alternative careers", "alt-careers"),
+    "Locum tenens": ("locums",),
+    "Physician side gigs": ("side hustle",),
+    "Military medicine": ("armed forces", "army medicine"),
+    "IMG experience": ("IMG", "international medical graduate"),
+    "Underrepresented in medicine": ("URiM",),
+    "LGBTQ+ in medicine": ("LGBT", "queer physicians"),
+    "Neurodivergence in medicine": ("ADHD", "autism"),
+    "Osteopathic medicine": ("DO", "osteopathy"),
+    "Veterans in medicine": ("veterans",),
+    "Medical ethics": ("bioethics",),
+}
+
+
 def _models(apps_or_models):
     """Accept a migration's historical `apps` or the live `django.apps.apps`."""
     get = apps_or_models.get_model
@@ -988,6 +1086,8 @@ def load_taxonomy(apps_or_models) -> dict[str, int]:
             is_wellbeing=cat.is_wellbeing,
         )
     categories = {c.slug: c for c in InterestCategory.objects.all()}
+    # The migrations before the alias field run this loader too.
+    has_aliases = any(f.name == "aliases" for f in Interest._meta.get_fields())
 
     for cat_slug, tags in TAGS.items():
         if cat_slug not in categories:  # an admin re-slugged it; theirs now
@@ -1004,6 +1104,7 @@ def load_taxonomy(apps_or_models) -> dict[str, int]:
                 category=categories[cat_slug],
                 sensitive=tag.sensitive,
                 status="active",
+                **({"aliases": _aliases(tag.name)} if has_aliases else {}),
             )
             created["interests"] += 1
 
@@ -1034,3 +1135,21 @@ def load_taxonomy(apps_or_models) -> dict[str, int]:
             created["resources"] += made
 
     return created
+
+
+def seed_aliases(Interest) -> int:
+    """Give the seeded tags that have no aliases the curated ones; how many got some.
+
+    Run once by the migration that added aliases; tags created later get theirs
+    from `load_taxonomy`. An admin's list, once there, is never replaced.
+    """
+    updated = 0
+    for name in TAG_ALIASES:
+        updated += Interest.objects.filter(slug=slugify(name), aliases=[]).update(
+            aliases=_aliases(name)
+        )
+    return updated
+
+
+def _aliases(name: str) -> list[str]:
+    return list(dict.fromkeys(TAG_ALIASES.get(name, ())))
