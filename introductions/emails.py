@@ -58,10 +58,6 @@ def list_headers(pause_link: str) -> dict:
     }
 
 
-def _local(moment: datetime, member: Profile) -> datetime:
-    return moment.astimezone(ZoneInfo(member.time_zone or "UTC"))
-
-
 def _render(kind: str, context: dict) -> tuple[str, str]:
     # Every date and time in an email is in the reader's own zone.
     with timezone.override(ZoneInfo(context["reader"].time_zone or "UTC")):
@@ -94,7 +90,7 @@ def render_offer(
         "reasons": reasons_for(intro, reader).sentences,
         "accept_url": link(tokens.ACCEPT, member=reader, intro=intro),
         "decline_url": link(tokens.DECLINE, member=reader, intro=intro),
-        "deadline": _local(intro.expires_at, reader),
+        "deadline": intro.deadline_for(reader),
         "reminder": reminder,
         "requested": intro.requested_by_id == other.pk,
     }

@@ -1,3 +1,6 @@
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -157,6 +160,16 @@ class Introduction(models.Model):
 
     def members(self) -> tuple[Profile, Profile]:
         return (self.member_a, self.member_b)
+
+    def deadline_for(self, member: Profile) -> datetime | None:
+        """The answer deadline on this member's own clock.
+
+        Every page and email shows the deadline's date from here, so that the
+        dashboard, the page after answering and the offer email agree on the day.
+        """
+        if self.expires_at is None:
+            return None
+        return self.expires_at.astimezone(ZoneInfo(member.time_zone or "UTC"))
 
     def can_answer(self, member: Profile, now) -> bool:
         """May this member still accept or decline?

@@ -164,6 +164,30 @@ def dashboard_intros(*, member: Profile, now: datetime | None = None) -> dict:
     return sections
 
 
+def intro_with_member(
+    *, viewer: Profile, other: Profile, now: datetime | None = None
+) -> IntroCard | None:
+    """The viewer's current introduction to another member, as the viewer may
+    know it ("offered", "waiting" or "connected"), or None when there is none.
+
+    Read through intro_status_for, so that a profile page never tells more than
+    the dashboard: a decline by the other side still looks open until the
+    deadline.
+    """
+    now = now or timezone.now()
+    intros = (
+        Introduction.objects.filter(Introduction.pair(viewer, other))
+        .exclude(state=Introduction.State.PROPOSED)
+        .select_related("member_a", "member_b")
+        .order_by("-created_at", "-pk")[:1]
+    )
+    for intro in intros:
+        status = intro_status_for(intro=intro, member=viewer, now=now)
+        if status in ("offered", "waiting", "connected"):
+            return IntroCard(intro, other, status)
+    return None
+
+
 def intro_status_for(*, intro: Introduction, member: Profile, now: datetime) -> str:
     """The intro as this member may know it: "offered", "waiting", "connected", or
     a past status ("you passed", "withdrawn", "did not happen this time").

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from profiles import selectors as profile_selectors
 from profiles import services as profile_services
+from profiles.htmx import announce, varies_on_htmx
 from profiles.models import Block, Profile
 from profiles.ratelimits import member_rate_limit
 
@@ -156,6 +157,7 @@ def link_answer(request: HttpRequest, token: str, action: str) -> HttpResponse:
             # The link's holder is its recipient, who has the same in the email.
             "other_email": other.user.email if connected and other else "",
             "slots": intro_slots(intro, member) if connected else [],
+            "member": member,
             "member_zone": member.time_zone or "UTC",
         },
     )
@@ -230,15 +232,17 @@ def _after_dashboard_action(
     request: HttpRequest, member: Profile, notice: str
 ) -> HttpResponse:
     if request.htmx:
-        return render(
+        response = render(
             request,
             "introductions/_dashboard.html",
             dashboard_context(member, notice=notice),
         )
+        return announce(response, notice)
     messages.info(request, notice)
     return redirect("dashboard")
 
 
+@varies_on_htmx
 @login_required
 @require_POST
 def intro_accept(request: HttpRequest, pk: int) -> HttpResponse:
@@ -255,6 +259,7 @@ def intro_accept(request: HttpRequest, pk: int) -> HttpResponse:
     return _after_dashboard_action(request, member, notice)
 
 
+@varies_on_htmx
 @login_required
 @require_POST
 def intro_decline(request: HttpRequest, pk: int) -> HttpResponse:
@@ -297,7 +302,8 @@ def intro_request(request: HttpRequest, pk: int) -> HttpResponse:
                 request,
                 f"We have asked {other.name}. We will email you when there is news.",
             )
-            return redirect("dashboard")
+            # Their page now says where the request stands.
+            return redirect(other)
     return render(
         request,
         "introductions/request.html",
@@ -347,16 +353,28 @@ def _get_member_to_act_on(request: HttpRequest, pk: int) -> tuple[Profile, Profi
 def _safety_actions(
     request: HttpRequest, member: Profile, *, blocked: bool, notice: str
 ) -> HttpResponse:
+    """The member's page, or its actions for htmx, after a block or unblock.
+
+    A block is said once, by the block's own lasting line on the page; only an
+    unblock, which leaves no such line, gets a message.
+    """
     if request.htmx:
-        return render(
+        response = render(
             request,
             "introductions/_safety_actions.html",
-            {"member": member, "viewer_blocked": blocked, "notice": notice},
+            {
+                "member": member,
+                "viewer_blocked": blocked,
+                "notice": "" if blocked else notice,
+            },
         )
-    messages.success(request, notice)
+        return announce(response, notice)
+    if not blocked:
+        messages.success(request, notice)
     return redirect(member)
 
 
+@varies_on_htmx
 @login_required
 @require_http_methods(["GET", "POST"])
 def member_block(request: HttpRequest, pk: int) -> HttpResponse:
@@ -382,6 +400,7 @@ def member_block(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@varies_on_htmx
 @login_required
 @require_POST
 def member_unblock(request: HttpRequest, pk: int) -> HttpResponse:
@@ -405,6 +424,7 @@ def _intro_between(viewer: Profile, other: Profile, pk: int | None):
     return Introduction.objects.filter(Introduction.pair(viewer, other), pk=pk).first()
 
 
+@varies_on_htmx
 @login_required
 @require_http_methods(["GET", "POST"])
 @member_rate_limit("report")

@@ -69,6 +69,8 @@ class AboutForm(forms.ModelForm):
         self.fields["specialty"].queryset = Specialty.objects.active()
         for name in ("display_name", "role", "specialty", "career_stage", "country"):
             self.fields[name].required = True
+        country = self.fields["country"]
+        country.choices = [("", "Choose your country"), *list(country.choices)[1:]]
         self.fields["npi"].widget.attrs.update(inputmode="numeric", autocomplete="off")
 
     def clean_display_name(self) -> str:

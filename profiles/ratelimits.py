@@ -9,6 +9,7 @@ from functools import wraps
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.cache import patch_vary_headers
 from django_ratelimit.core import is_ratelimited
 
 MESSAGES = {
@@ -48,9 +49,14 @@ def member_rate_limit(group: str) -> Callable:
 def too_many_requests(request: HttpRequest, group: str) -> HttpResponse:
     message = f"{MESSAGES[group]} Please wait a while and try again."
     if getattr(request, "htmx", False):
-        return HttpResponse(
+        response = HttpResponse(
             f'<p class="message error" role="alert">{message}</p>',
             status=429,
             headers={"HX-Retarget": "#messages", "HX-Reswap": "innerHTML"},
         )
-    return render(request, "rate_limited.html", {"message": message}, status=429)
+    else:
+        response = render(
+            request, "rate_limited.html", {"message": message}, status=429
+        )
+    patch_vary_headers(response, ["HX-Request"])
+    return response

@@ -355,20 +355,23 @@ def _search_key(*criteria) -> str:
 
 
 DIRECTORY_FILTERS_CACHE_SECONDS = 600
-DIRECTORY_FILTERS_CACHE_KEY = "directory:popular-tags:v3"
+DIRECTORY_FILTERS_CACHE_KEY = "directory:popular-tags:v4"
 
 
 @dataclass(frozen=True)
 class FilterCategory:
     name: str
-    tags: tuple[tuple[str, str], ...]  # (slug, name), most picked first
+    # (slug, name, aliases joined by spaces), most picked first
+    tags: tuple[tuple[str, str, str], ...]
 
 
 def _directory_tag_filters() -> tuple[FilterCategory, ...]:
     return tuple(
         FilterCategory(
             name=category.name,
-            tags=tuple((tag.slug, tag.name) for tag in category.popular),
+            tags=tuple(
+                (tag.slug, tag.name, " ".join(tag.aliases)) for tag in category.popular
+            ),
         )
         for category in popular_interests_by_category(per_category=50, public_only=True)
     )

@@ -11,6 +11,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -29,6 +30,7 @@ from .forms import (
     PrivacyForm,
     SuggestInterestForm,
 )
+from .htmx import announce, varies_on_htmx
 from .models import Block, Interest, MemberGoal, Profile
 from .ratelimits import member_rate_limit
 
@@ -141,6 +143,7 @@ def onboarding_about(request: HttpRequest) -> HttpResponse:
         template="profiles/onboarding_about.html",
         success_url=reverse("onboarding_interests"),
         extra={"steps": _steps("onboarding_about")},
+        guess_time_zone=True,
     )
 
 
@@ -186,10 +189,18 @@ def onboarding_goals(request: HttpRequest) -> HttpResponse:
 
 
 def _about_page(
-    request: HttpRequest, *, template: str, success_url: str, extra: dict
+    request: HttpRequest,
+    *,
+    template: str,
+    success_url: str,
+    extra: dict,
+    guess_time_zone: bool = False,
 ) -> HttpResponse:
     profile = _profile(request)
     form = AboutForm(request.POST or None, instance=profile)
+    if guess_time_zone and not form.is_bound and not profile.role:
+        # Never saved yet: its "UTC" is a default, which the browser can better.
+        form.fields["time_zone"].widget.attrs["data-guess-time-zone"] = ""
     if request.method == "POST" and form.is_valid():
         services.profile_save(profile=form.save(commit=False))
         messages.success(request, "Saved.")
@@ -276,7 +287,7 @@ def _picker_context(
     next_url: str,
     suggest_form: SuggestInterestForm | None = None,
 ) -> dict:
-    query = selectors.tag_query(request.GET.get("q", ""))
+    query = _tag_query(request)
     picked = list(selectors.member_interests(profile=profile))
     return {
         "profile": profile,
@@ -295,6 +306,16 @@ def _picker_context(
     }
 
 
+def _tag_query(request: HttpRequest) -> str:
+    """The tag search being made: adding or removing a tag posts it along, so
+    the results stay on screen while the member picks several."""
+    return selectors.tag_query(request.POST.get("q") or request.GET.get("q", ""))
+
+
+def _with_query(url: str, query: str) -> str:
+    return f"{url}?{urlencode({'q': query})}" if query else url
+
+
 def _render_picker(
     request: HttpRequest, profile: Profile, *, status: int = 200, **kwargs
 ) -> HttpResponse:
@@ -305,28 +326,35 @@ def _render_picker(
     )
 
 
+@varies_on_htmx
 @require_GET
 @login_required
 def interest_search(request: HttpRequest) -> HttpResponse:
+    query = _tag_query(request)
     if not request.htmx:
         url = _next_url(request, reverse("profile_interests"))
-        query = urlencode({"q": selectors.tag_query(request.GET.get("q", ""))})
-        return HttpResponseRedirect(f"{url}?{query}")
+        return HttpResponseRedirect(f"{url}?{urlencode({'q': query})}")
     # Called on every keystroke: only what the results list shows.
-    query = selectors.tag_query(request.GET.get("q", ""))
+    results = (
+        list(selectors.interest_search(query=query, exclude_profile=_profile(request)))
+        if query
+        else []
+    )
     context = {
         "query": query,
-        "results": selectors.interest_search(
-            query=query, exclude_profile=_profile(request)
-        )
-        if query
-        else [],
+        "results": results,
         "next_url": _next_url(request, reverse("profile_interests")),
     }
-    return render(request, "profiles/interest_picker.html#results", context)
+    response = render(request, "profiles/interest_picker.html#results", context)
+    if not query:
+        return response
+    found = len(results)
+    return announce(
+        response, f"{found} interest{pluralize(found)} found" if found else "No match"
+    )
 
 
-def _interest_change(request: HttpRequest, change) -> HttpResponse:
+def _interest_change(request: HttpRequest, change, done: str) -> HttpResponse:
     profile = _profile(request)
     form = InterestChoiceForm(request.POST)
     error = None
@@ -340,24 +368,35 @@ def _interest_change(request: HttpRequest, change) -> HttpResponse:
     if error:
         messages.error(request, error)
     if request.htmx:
-        return _render_picker(request, profile, status=422 if error else 200)
-    return redirect(_next_url(request, reverse("profile_interests")))
+        response = _render_picker(request, profile, status=422 if error else 200)
+        if error:
+            return response
+        count = profile.member_interests.count()
+        interest = form.cleaned_data["interest"]
+        return announce(
+            response, f"{done} {interest.name} ({count} of {settings.MAX_INTERESTS})"
+        )
+    url = _next_url(request, reverse("profile_interests"))
+    return redirect(_with_query(url, _tag_query(request)))
 
 
+@varies_on_htmx
 @require_POST
 @login_required
 @member_rate_limit("profile_edit")
 def interest_add(request: HttpRequest) -> HttpResponse:
-    return _interest_change(request, services.member_interest_add)
+    return _interest_change(request, services.member_interest_add, "Added")
 
 
+@varies_on_htmx
 @require_POST
 @login_required
 @member_rate_limit("profile_edit")
 def interest_remove(request: HttpRequest) -> HttpResponse:
-    return _interest_change(request, services.member_interest_remove)
+    return _interest_change(request, services.member_interest_remove, "Removed")
 
 
+@varies_on_htmx
 @require_POST
 @login_required
 @member_rate_limit("tag_suggest")
@@ -383,7 +422,8 @@ def interest_suggest(request: HttpRequest) -> HttpResponse:
     if form is not None:
         for error in form.errors.values():
             messages.error(request, error[0])
-    return redirect(_next_url(request, reverse("profile_interests")))
+    url = _next_url(request, reverse("profile_interests"))
+    return redirect(_with_query(url, _tag_query(request)))
 
 
 # Goals.
@@ -411,38 +451,57 @@ def _render_goals(
     return render(request, "profiles/goals.html#goals", context, status=status)
 
 
+def _goal_words(goal: MemberGoal) -> str:
+    """A goal as the goals page lists it, under "I seek" or "I offer"."""
+    verb = "I seek" if goal.direction == MemberGoal.Direction.SEEK else "I offer"
+    about = f" in {goal.interest.name}" if goal.interest else ""
+    return f"{verb} {goal.kind.name}{about}"
+
+
+@varies_on_htmx
 @require_POST
 @login_required
 @member_rate_limit("profile_edit")
 def goal_add(request: HttpRequest) -> HttpResponse:
     profile = _profile(request)
     form = GoalForm(request.POST, profile=profile)
+    goal = None
     if form.is_valid():
         try:
-            services.member_goal_add(profile=profile, **form.cleaned_data)
+            goal = services.member_goal_add(profile=profile, **form.cleaned_data)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
             form = None
+    next_url = _next_url(request, reverse("profile_goals"))
     if request.htmx:
-        return _render_goals(request, profile, form=form, status=422 if form else 200)
-    if form is not None:
-        context = _goals_context(
-            profile, next_url=_next_url(request, reverse("profile_goals")), form=form
+        response = _render_goals(
+            request, profile, form=form, status=422 if form else 200
         )
-        context["tab"] = "goals"
-        return render(request, "profiles/profile_goals.html", context, status=422)
-    return redirect(_next_url(request, reverse("profile_goals")))
+        return announce(response, f"Added: {_goal_words(goal)}") if goal else response
+    if form is not None:
+        # The page the form was on, with its error: onboarding keeps its steps.
+        context = _goals_context(profile, next_url=next_url, form=form)
+        if next_url == reverse("onboarding_goals"):
+            context["steps"] = _steps("onboarding_goals")
+            template = "profiles/onboarding_goals.html"
+        else:
+            context["tab"] = "goals"
+            template = "profiles/profile_goals.html"
+        return render(request, template, context, status=422)
+    return redirect(next_url)
 
 
+@varies_on_htmx
 @require_POST
 @login_required
 @member_rate_limit("profile_edit")
 def goal_remove(request: HttpRequest, pk: int) -> HttpResponse:
     goal = _get_own_goal(request, pk)
+    words = _goal_words(goal)
     services.member_goal_remove(goal=goal)
     if request.htmx:
-        return _render_goals(request, _profile(request))
+        return announce(_render_goals(request, _profile(request)), f"Removed: {words}")
     return redirect(_next_url(request, reverse("profile_goals")))
 
 
@@ -462,6 +521,7 @@ class DirectoryPaginator(Paginator):
         return self.count > settings.DIRECTORY_COUNT_CAP
 
 
+@varies_on_htmx
 @require_GET
 @login_required
 def directory(request: HttpRequest) -> HttpResponse:
@@ -487,10 +547,21 @@ def directory(request: HttpRequest) -> HttpResponse:
         "selected_interests": set(data.get("interest", [])),
         "count_cap": settings.DIRECTORY_COUNT_CAP,
     }
-    if request.htmx and request.htmx.target == "directory-results":
-        return render(request, "profiles/directory.html#results", context)
+    if (
+        request.htmx
+        and request.htmx.target == "directory-results"
+        and not request.htmx.history_restore_request
+    ):
+        response = render(request, "profiles/directory.html#results", context)
+        return announce(response, _directory_count(page.paginator))
     context |= selectors.directory_filters()
     return render(request, "profiles/directory.html", context)
+
+
+def _directory_count(paginator: DirectoryPaginator) -> str:
+    if paginator.is_capped:
+        return f"More than {settings.DIRECTORY_COUNT_CAP} members"
+    return f"{paginator.count} member{pluralize(paginator.count)}"
 
 
 @require_GET

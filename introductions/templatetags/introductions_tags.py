@@ -1,10 +1,11 @@
 from django import template
+from django.utils.dateformat import format as format_date
 
 from profiles.models import Profile
 from profiles.privacy import FORMER_MEMBER
 
 from ..models import Introduction
-from ..selectors import dashboard_intros
+from ..selectors import dashboard_intros, intro_with_member
 
 register = template.Library()
 
@@ -14,6 +15,7 @@ def dashboard_context(member: Profile, **extra) -> dict:
     views that swap the section in after an answer."""
     return {
         "sections": dashboard_intros(member=member),
+        "member": member,
         "member_zone": member.time_zone,
         "reasons": Introduction.DeclineReason.choices,
         **extra,
@@ -37,3 +39,23 @@ def dashboard_introductions(context) -> dict:
 def member_name(member: Profile | None) -> str:
     """The other side of an intro by name, or "a former member" once they left."""
     return member.name if member is not None else FORMER_MEMBER
+
+
+@register.filter
+def answer_by(intro: Introduction, member: Profile) -> str:
+    """The day to answer by, on the member's own clock: "Saturday 12 December"."""
+    deadline = intro.deadline_for(member)
+    return format_date(deadline, "l j F") if deadline else ""
+
+
+@register.inclusion_tag("introductions/_request_link.html", takes_context=True)
+def intro_request_state(context, member: Profile) -> dict:
+    """Ask for an introduction, or where the one between the viewer and this
+    member stands, on the member's page."""
+    viewer = getattr(context["request"].user, "profile", None)
+    return {
+        "member": member,
+        "viewer": viewer,
+        "card": intro_with_member(viewer=viewer, other=member) if viewer else None,
+        "viewer_blocked": context.get("viewer_blocked"),
+    }

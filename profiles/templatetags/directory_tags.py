@@ -30,25 +30,24 @@ def _option_pieces(choices: tuple[tuple[str, str], ...]) -> tuple[Piece, ...]:
 
 
 @lru_cache(maxsize=16)
-def _fieldset_pieces(
+def _category_pieces(
     categories: tuple,
-) -> tuple[tuple[SafeString, tuple[Piece, ...]], ...]:
+) -> tuple[tuple[str, tuple[Piece, ...]], ...]:
+    # A tag's aliases ride along for the list's filter-as-you-type script.
     chip = (
-        '<label class="chip">'
+        '<label class="chip" data-terms="{} {}">'
         '<input type="checkbox" name="interest" value="{}"{}> {}</label>'
     )
     return tuple(
         (
-            format_html(
-                '<fieldset class="tag-filter"><legend>{}</legend>', category.name
-            ),
+            category.name,
             tuple(
                 (
                     slug,
-                    format_html(chip, slug, "", name),
-                    format_html(chip, slug, mark_safe(" checked"), name),
+                    format_html(chip, name, aliases, slug, "", name),
+                    format_html(chip, name, aliases, slug, mark_safe(" checked"), name),
                 )
-                for slug, name in category.tags
+                for slug, name, aliases in category.tags
             ),
         )
         for category in categories
@@ -67,10 +66,21 @@ def select_options(choices, selected: str):
 
 @register.simple_tag
 def tag_filter_fieldsets(categories, selected: set[str]):
-    """The interest checkboxes, one fieldset per category, the selected checked."""
-    return mark_safe(  # noqa: S308 (escaped above)
-        "\n".join(
-            f"{legend}{_join(chips, selected)}</fieldset>"
-            for legend, chips in _fieldset_pieces(tuple(categories))
+    """The interest checkboxes, one collapsible fieldset per category, the
+    selected checked and their categories open."""
+    parts = []
+    for name, chips in _category_pieces(tuple(categories)):
+        chosen = sum(value in selected for value, _, _ in chips)
+        parts.append(
+            format_html(
+                '<details class="tag-filter"{}><summary>{}{}</summary>'
+                '<fieldset><legend class="visually-hidden">{}</legend>',
+                mark_safe(" open") if chosen else "",
+                name,
+                f" ({chosen} chosen)" if chosen else "",
+                name,
+            )
+            + _join(chips, selected)
+            + "</fieldset></details>"
         )
-    )
+    return mark_safe("\n".join(parts))  # noqa: S308 (escaped above)
