@@ -4,8 +4,10 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import ValidationError
 from django.db.models import Count
+from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 from django.shortcuts import render
+from django.utils.text import capfirst
 
 from . import privacy, services
 from .models import (
@@ -206,20 +208,39 @@ class ResourceAdmin(admin.ModelAdmin):
     list_filter = ["category"]
 
 
+class LabelledInlineFormSet(BaseInlineFormSet):
+    """A tabular inline's fields sit under column headers that are not their
+    <label>s: each gets an accessible name, "Interest, row 2", for screen readers
+    (and axe)."""
+
+    def add_fields(self, form, index) -> None:
+        super().add_fields(form, index)
+        row = "new row" if index is None else f"row {index + 1}"
+        for name, field in form.fields.items():
+            label = "Delete" if name == "DELETE" else field.label or name
+            # A foreign key's select sits inside the admin's "add another" wrapper.
+            widget = getattr(field.widget, "widget", field.widget)
+            if not widget.is_hidden:
+                widget.attrs["aria-label"] = f"{capfirst(label)}, {row}"
+
+
 class MemberInterestInline(admin.TabularInline):
     model = MemberInterest
+    formset = LabelledInlineFormSet
     raw_id_fields = ["interest"]
     extra = 0
 
 
 class MemberGoalInline(admin.TabularInline):
     model = MemberGoal
+    formset = LabelledInlineFormSet
     raw_id_fields = ["interest"]
     extra = 0
 
 
 class CallWindowInline(admin.TabularInline):
     model = CallWindow
+    formset = LabelledInlineFormSet
     extra = 0
 
 

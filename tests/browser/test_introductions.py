@@ -225,11 +225,15 @@ def test_a_member_declines_from_the_dashboard_and_the_other_is_not_told(
     # Survives only if the answer is an in-page swap, not a reload.
     page.evaluate("window.dashboardNeverReloaded = true")
     _htmx_settled(page)
-    card.get_by_role("button", name="Not now").click()
+    card.get_by_role("button", name="Not now").focus()
+    page.keyboard.press("Enter")
 
-    expect(section.get_by_role("status")).to_have_text(
-        "Thank you. Nobody will be told who said no."
-    )
+    notice = "Thank you. Nobody will be told who said no."
+    expect(section.locator(".message")).to_have_text(notice)
+    # Read out once by the page's live region, and the focus is not lost: the
+    # section's heading has it, where the answered card was.
+    expect(page.locator("#announcer")).to_have_text(notice)
+    assert page.evaluate("document.activeElement.id") == "introductions-heading"
     expect(section).to_contain_text("Dara Fox: you passed")
     expect(section).not_to_contain_text("Waiting for your answer")
     assert page.evaluate("window.dashboardNeverReloaded") is True
