@@ -171,6 +171,8 @@ def test_a_goal_error_without_javascript_stays_in_onboarding(member_client):
     html = response.content.decode()
     assert 'aria-current="step"' in html
     assert "This field is required." in html
+    # Finishing from this page finishes onboarding, not another goal.
+    assert '<form method="post" action="/welcome/goals/" class="step-next">' in html
 
 
 def test_a_goal_error_from_the_profile_stays_on_the_profile(member_client):
