@@ -205,7 +205,7 @@ def render_warning(reader: Profile, reasons: list[str]) -> RenderedEmail:
 def render_auto_pause(
     reader: Profile, *, resume_url: str, expired: int
 ) -> RenderedEmail:
-    """We paused a member who let their last offers expire: why, and one click back.
+    """We paused a member who ignored their last offers: why, and one click back.
 
     The caller (matching) makes the resume link, since the pause is its record.
     """

@@ -204,7 +204,7 @@ class LeftOut(models.Model):
 
 
 class AutoPause(models.Model):
-    """A member paused by the engine because they let their last offers expire.
+    """A member paused by the engine because they ignored their last offers.
 
     Only offers made after the latest of these count towards the next pause, so that
     a member who resumes is not paused again at once for the same old offers.

@@ -475,42 +475,63 @@ def excluded_pairs(ids: np.ndarray, *, now: datetime | None = None) -> np.ndarra
 
 _AUTO_PAUSE_SQL = """
 WITH sides AS (
-    SELECT member_a_id AS profile_id, offered_at, state, a_response AS response
+    SELECT member_a_id AS profile_id, offered_at, state, expires_at,
+           a_response AS response
     FROM introductions_introduction
     WHERE offered_at IS NOT NULL AND member_a_id IS NOT NULL
     UNION ALL
-    SELECT member_b_id, offered_at, state, b_response
+    SELECT member_b_id, offered_at, state, expires_at, b_response
     FROM introductions_introduction
     WHERE offered_at IS NOT NULL AND member_b_id IS NOT NULL
+),
+decided AS (
+    -- An answer counts whatever became of the offer. An offer closed without this
+    -- member's answer counts as ignored once its deadline passed: expired, or
+    -- declined by the partner (to this member that looks open until the deadline).
+    -- Open offers and withdrawn ones (taken back by Grapevyne) are left out.
+    SELECT profile_id, offered_at, response <> '' AS answered
+    FROM sides
+    WHERE response <> ''
+       OR state = 'expired'
+       OR (state = 'declined' AND (expires_at IS NULL OR expires_at <= %(now)s))
 ),
 last_pause AS (
     SELECT profile_id, max(created_at) AS at FROM matching_autopause
     GROUP BY profile_id
 ),
 ranked AS (
-    SELECT s.profile_id, s.state, s.response,
+    SELECT d.profile_id, d.answered,
            row_number() OVER (
-               PARTITION BY s.profile_id ORDER BY s.offered_at DESC
+               PARTITION BY d.profile_id ORDER BY d.offered_at DESC
            ) AS rn
-    FROM sides s
-    LEFT JOIN last_pause lp ON lp.profile_id = s.profile_id
-    WHERE lp.at IS NULL OR s.offered_at > lp.at
+    FROM decided d
+    LEFT JOIN last_pause lp ON lp.profile_id = d.profile_id
+    WHERE lp.at IS NULL OR d.offered_at > lp.at
 )
 SELECT r.profile_id
 FROM ranked r
 JOIN profiles_profile p ON p.id = r.profile_id AND p.intro_frequency <> 'paused'
 WHERE r.rn <= %(n)s
 GROUP BY r.profile_id
-HAVING count(*) = %(n)s AND bool_and(r.state = 'expired' AND r.response = '')
+HAVING count(*) = %(n)s AND NOT bool_or(r.answered)
 ORDER BY r.profile_id
 """
 
 
-def members_to_auto_pause() -> list[int]:
-    """Members whose last MATCHING_AUTO_PAUSE_AFTER offers all expired unanswered
-    by them, counting only offers made since they were last paused this way."""
+def members_to_auto_pause(*, now: datetime | None = None) -> list[int]:
+    """Members who ignored each of their last MATCHING_AUTO_PAUSE_AFTER decided offers.
+
+    Ignored: the offer closed (expired, or its deadline passed after the partner
+    declined) without this member's answer. Still-open offers neither count nor
+    save a member, so a weekly round never sees the newest offer as a reason to
+    wait; one answer among the last N keeps an engaged member unpaused. Only offers
+    made since the member was last paused this way count.
+    """
+    now = now or timezone.now()
     with connection.cursor() as cursor:
-        cursor.execute(_AUTO_PAUSE_SQL, {"n": settings.MATCHING_AUTO_PAUSE_AFTER})
+        cursor.execute(
+            _AUTO_PAUSE_SQL, {"n": settings.MATCHING_AUTO_PAUSE_AFTER, "now": now}
+        )
         return [row[0] for row in cursor.fetchall()]
 
 

@@ -20,6 +20,7 @@ import logging
 import struct
 import time
 from dataclasses import asdict
+from datetime import datetime
 
 import numpy as np
 from django.conf import settings
@@ -70,14 +71,17 @@ def matching_weights() -> Weights:
 
 
 @transaction.atomic
-def members_auto_pause(*, round_: Round | None = None) -> list[int]:
-    """Pause every member who let their last offers expire, and tell them how to resume.
+def members_auto_pause(
+    *, round_: Round | None = None, now: datetime | None = None
+) -> list[int]:
+    """Pause every member who ignored their last offers, and tell them how to resume.
 
-    An offer nobody answers is an introduction wasted for the other member too. The
-    email is written to the outbox in this same transaction, so it is sent (and
-    retried) exactly like every other email, and never lost with a failed send.
+    An offer nobody answers is an introduction wasted for the other member too.
+    Which offers count as ignored is `selectors.members_to_auto_pause`. The email is
+    written to the outbox in this same transaction, so it is sent (and retried)
+    exactly like every other email, and never lost with a failed send.
     """
-    profile_ids = selectors.members_to_auto_pause()
+    profile_ids = selectors.members_to_auto_pause(now=now)
     if not profile_ids:
         return []
     paused = list(
@@ -93,7 +97,7 @@ def members_auto_pause(*, round_: Round | None = None) -> list[int]:
     )
     for pause in pauses:
         auto_pause_email_enqueue(auto_pause=pause)
-    logger.info("Paused %d members who let their last offers expire", len(paused))
+    logger.info("Paused %d members who ignored their last offers", len(paused))
     return paused
 
 
@@ -234,7 +238,9 @@ def round_prepare(*, round_id: int) -> Round:
         started = time.perf_counter()
         round_.started_at = timezone.now()
         if not round_.dry_run:
-            round_.members_paused = len(members_auto_pause(round_=round_))
+            round_.members_paused = len(
+                members_auto_pause(round_=round_, now=round_.started_at)
+            )
         snapshot = population_load(
             now=round_.started_at,
             intros_per_round=round_.parameters["intros_per_round"],

@@ -1,0 +1,137 @@
+"""Auto-pause: which offers count as ignored, and who is paused for them."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from introductions import services as intro_services
+from introductions.models import Introduction
+from matching import services
+from profiles.models import Profile
+
+pytestmark = pytest.mark.django_db
+
+DAY = timedelta(days=1)
+WEEK = timedelta(days=7)
+
+# One letter per offer to the member, oldest first:
+#   I  ignored: expired without their answer
+#   P  the partner declined, the deadline passed, the member never answered
+#   Q  the partner declined, the deadline is still ahead (looks open to the member)
+#   O  open, unanswered
+#   a  open, the member accepted and waits for the partner
+#   A  the member accepted (connected)
+#   D  the member declined
+#   W  withdrawn by Grapevyne before anyone answered
+_STATES = {
+    "I": ("expired", "", "", -1),
+    "P": ("declined", "", "declined", -1),
+    "Q": ("declined", "", "declined", +1),
+    "O": ("offered", "", "", +1),
+    "a": ("accepted_one", "accepted", "", +1),
+    "A": ("connected", "accepted", "accepted", -1),
+    "D": ("declined", "declined", "", -1),
+    "W": ("withdrawn", "", "", -1),
+}
+
+
+def _offers(make_member, make_intro, member, sequence: str) -> None:
+    now = timezone.now()
+    for age, letter in enumerate(reversed(sequence)):
+        state, mine, theirs, deadline = _STATES[letter]
+        partner = make_member()
+        offered_at = now - (age + 1) * DAY
+        intro = make_intro(
+            member,
+            partner,
+            state=state,
+            offered_at=offered_at,
+            expires_at=now + deadline * timedelta(hours=1),
+        )
+        side = intro.side_of(member)
+        other = "b" if side == "a" else "a"
+        setattr(intro, f"{side}_response", mine)
+        setattr(intro, f"{other}_response", theirs)
+        intro.save()
+
+
+@pytest.mark.parametrize(
+    ("sequence", "paused"),
+    [
+        ("III", True),
+        ("II", False),
+        ("IIO", False),  # an open offer does not count...
+        ("IIIO", True),  # ...nor does it save the member
+        ("IIIOO", True),
+        ("AIII", True),  # an older answer does not save three ignored offers
+        ("IIIA", False),
+        ("IAII", False),  # one answer among the last three
+        ("IIID", False),  # a no is an answer
+        ("IIIa", False),  # so is a yes still waiting for the partner
+        ("IIP", True),  # the partner declined: still ignored by this member
+        ("PPP", True),
+        ("IIQ", False),  # before the deadline a partner's no looks open
+        ("IIIQ", True),
+        ("IIW", False),  # withdrawn offers are not the member's doing
+        ("IWII", True),
+        ("OOO", False),
+        ("", False),
+    ],
+)
+def test_the_auto_pause_table(make_member, make_intro, sequence, paused):
+    member = make_member()
+    _offers(make_member, make_intro, member, sequence)
+    assert (services.members_auto_pause() == [member.pk]) is paused
+    member.refresh_from_db()
+    assert (member.intro_frequency == Profile.Frequency.PAUSED) is paused
+
+
+def _weekly_offer(make_member, make_intro, member, now) -> Introduction:
+    intro = make_intro(member, make_member(), state="proposed")
+    return intro_services.intro_offer(intro=intro, now=now)
+
+
+def _deadlines(now) -> None:
+    for intro_id in intro_services.intro_ids_with_deadlines_due(now=now):
+        intro_services.intro_apply_deadlines(intro_id=intro_id, now=now)
+
+
+@pytest.mark.parametrize(
+    "partner_answers", [None, "declined"], ids=["partner silent", "partner declines"]
+)
+def test_a_silent_member_is_paused_at_the_round_after_their_third_ignored_offer(
+    make_member, make_intro, partner_answers
+):
+    """Weekly rounds, offers lasting a week: the newest offer is always still open."""
+    silent = make_member(intro_frequency=Profile.Frequency.WEEKLY)
+    start = timezone.now()
+    paused_at = None
+    for week in range(6):
+        now = start + week * WEEK + timedelta(minutes=1)
+        _deadlines(now)
+        if services.members_auto_pause(now=now) == [silent.pk]:
+            paused_at = week
+            break
+        intro = _weekly_offer(make_member, make_intro, silent, now)
+        if partner_answers:
+            partner = intro.other_member(silent)
+            intro_services.intro_decline(intro=intro, member=partner, now=now)
+    # Offers of weeks 0, 1 and 2 closed unanswered: the round of week 3 pauses.
+    assert paused_at == 3
+
+
+def test_an_engaged_member_who_answers_one_offer_in_three_is_never_paused(
+    make_member, make_intro
+):
+    engaged = make_member(intro_frequency=Profile.Frequency.WEEKLY)
+    start = timezone.now()
+    for week in range(10):
+        now = start + week * WEEK + timedelta(minutes=1)
+        _deadlines(now)
+        assert services.members_auto_pause(now=now) == []
+        intro = _weekly_offer(make_member, make_intro, engaged, now)
+        if week % 3 == 0:
+            intro_services.intro_decline(intro=intro, member=engaged, now=now)
+    engaged.refresh_from_db()
+    assert engaged.intro_frequency == Profile.Frequency.WEEKLY
