@@ -84,24 +84,41 @@ def common_threshold(n: int, share: float, min_members: int) -> int:
     return max(int(min_members), int(np.ceil(share * n)))
 
 
+@njit(cache=True)
+def _rare_csr(indptr, indices, df, threshold):
+    n = len(indptr) - 1
+    ptr = np.zeros(n + 1, np.int64)
+    for i in range(n):
+        c = 0
+        for p in range(indptr[i], indptr[i + 1]):
+            if df[indices[p]] < threshold:
+                c += 1
+        ptr[i + 1] = ptr[i] + c
+    tags = np.empty(ptr[n], np.int32)
+    bloom = np.zeros(n, np.uint64)
+    for i in range(n):
+        q = ptr[i]
+        for p in range(indptr[i], indptr[i + 1]):
+            t = indices[p]
+            if df[t] < threshold:
+                tags[q] = t
+                bloom[i] |= np.uint64(1) << np.uint64(t % 64)
+                q += 1
+        tags[ptr[i] : ptr[i + 1]].sort()
+    return ptr, tags, bloom
+
+
 def rare_tags(
     indptr: np.ndarray, indices: np.ndarray, df: np.ndarray, threshold: int
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per member, its tags held by fewer than ``threshold`` members, sorted, as
     CSR, plus a 64-bit filter (bit tag % 64) that rules most pairs out at once."""
-    n = len(indptr) - 1
-    rare = df[indices] < threshold
-    row = np.repeat(np.arange(n), np.diff(indptr))
-    keep_row, keep_tag = row[rare], indices[rare].astype(np.int32)
-    order = np.lexsort((keep_tag, keep_row))
-    keep_row, keep_tag = keep_row[order], keep_tag[order]
-    ptr = np.zeros(n + 1, np.int64)
-    np.cumsum(np.bincount(keep_row, minlength=n), out=ptr[1:])
-    bloom = np.zeros(n, np.uint64)
-    np.bitwise_or.at(
-        bloom, keep_row, np.left_shift(np.uint64(1), (keep_tag % 64).astype(np.uint64))
+    return _rare_csr(
+        np.ascontiguousarray(indptr, dtype=np.int64),
+        np.ascontiguousarray(indices, dtype=np.int32),
+        np.ascontiguousarray(df, dtype=np.int64),
+        np.int64(threshold),
     )
-    return ptr, keep_tag, bloom
 
 
 @njit(cache=True, inline="always")
