@@ -451,6 +451,8 @@ def _top_block(
     col_of,
     blk_seeks,
     blk_offers,
+    blk_seeks_t,
+    blk_offers_t,
     prune,
     nonneg,
     m_seeks,
@@ -548,18 +550,23 @@ def _top_block(
                         # Upper bound of every score in the block, by the same float
                         # operations (rounding is monotone and the weights are >= 0):
                         # a block that cannot beat (thr, r_last) is skipped exactly.
+                        # Kinds tied on both sides may be worth 4 quarters, any
+                        # other complementary kind exactly 2 (see matching.goals).
                         bb = b0 // _SCAN_BLOCK
-                        pc_max = min(
-                            np.int32(
-                                _popcount64(
-                                    (si & blk_offers[bb]) | (blk_seeks[bb] & oi)
-                                )
-                            ),
-                            goal_cap,
+                        n_all = np.int32(
+                            _popcount64((si & blk_offers[bb]) | (blk_seeks[bb] & oi))
                         )
+                        n_t = np.int32(
+                            _popcount64(
+                                (si_t & blk_offers_t[bb]) | (blk_seeks_t[bb] & oi_t)
+                            )
+                        )
+                        n_t = min(n_t, goal_cap)
+                        n_u = min(n_all - n_t, goal_cap - n_t)
+                        units_max = np.int32(4) * n_t + np.int32(2) * n_u
                         ub = (
                             interest * _block_max(bits, o0, nb, f1, i1, nonneg)
-                            + goal_q * np.float32(np.int32(4) * pc_max)
+                            + goal_q * np.float32(units_max)
                             + b_max
                         )
                         if ub < thr:
@@ -806,6 +813,7 @@ def _top_candidates(
     seeks_t32 = seeks_t.astype(np.uint32)
     offers_t32 = offers_t.astype(np.uint32)
     blk_seeks, blk_offers = _block_masks(seeks, offers, _SCAN_BLOCK)
+    blk_seeks_t, blk_offers_t = _block_masks(seeks_t, offers_t, _SCAN_BLOCK)
     keys = (
         np.zeros(0, np.int64)
         if excluded is None
@@ -857,6 +865,8 @@ def _top_candidates(
         col_of,
         blk_seeks,
         blk_offers,
+        blk_seeks_t,
+        blk_offers_t,
         prune,
         # Every buffer value is then >= 0 (sums of products of weights >= 0).
         bool((w >= 0).all()),
