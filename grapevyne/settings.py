@@ -72,6 +72,11 @@ if not SECRET_KEY:
     SECRET_KEY = "insecure-local-development-key-never-use-in-production"  # noqa: S105
 
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The name pages and emails go by; the domain shown beside it comes from SITE_URL,
+# never from the host a request came in on.
+SITE_NAME = env_str("SITE_NAME", "Grapevyne")
+# Who runs the site, as the about page names them.
+SITE_OPERATOR = env_str("SITE_OPERATOR", "the Grapevyne team")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", SITE_URL)
 
@@ -283,6 +288,8 @@ MAIL_FOOTER_CONTACT = (
     env_str("MAIL_FOOTER_CONTACT", "")
     or f"Grapevyne · {parseaddr(DEFAULT_FROM_EMAIL)[1]}"
 )
+# Where members write to us, and report abuse: on the contact page and in every email.
+CONTACT_EMAIL = env_str("CONTACT_EMAIL", parseaddr(DEFAULT_FROM_EMAIL)[1])
 
 # Security. Production (DEBUG=0) gets the strict defaults; each can be overridden.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)

@@ -1,10 +1,15 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from grapevyne import health
+from grapevyne import health, pages
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
+    path("about/", pages.about, name="about"),
+    path("privacy/", pages.privacy, name="privacy"),
+    path("terms/", pages.terms, name="terms"),
+    path("contact/", pages.contact, name="contact"),
+    path("styleguide/", pages.styleguide, name="styleguide"),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     # The mail provider's tracking webhook (authenticated by anymail).

@@ -1,5 +1,5 @@
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -212,3 +212,29 @@ def intro_status_for(*, intro: Introduction, member: Profile, now: datetime) -> 
     if intro.state == State.WITHDRAWN:
         return "withdrawn"
     return "did not happen this time"
+
+
+def next_matching_round(*, now: datetime | None = None) -> datetime | None:
+    """When Celery beat next starts a matching round (MATCHING_ROUND_CRONTAB), in
+    UTC; None when the schedule names no time within a year."""
+    schedule = settings.CELERY_BEAT_SCHEDULE["matching-round"]["schedule"]
+    now = (now or timezone.now()).astimezone(UTC)
+    # Strictly after now: a round starting this very minute is already under way.
+    start = now.replace(second=0, microsecond=0) + timedelta(minutes=1)
+    for offset in range(367):
+        day = start.date() + timedelta(days=offset)
+        if (
+            day.month not in schedule.month_of_year
+            or day.day not in schedule.day_of_month
+            # Celery counts weekdays from Sunday = 0; Python from Monday = 0.
+            or (day.weekday() + 1) % 7 not in schedule.day_of_week
+        ):
+            continue
+        for hour in sorted(schedule.hour):
+            for minute in sorted(schedule.minute):
+                moment = datetime(
+                    day.year, day.month, day.day, hour, minute, tzinfo=UTC
+                )
+                if moment >= start:
+                    return moment
+    return None

@@ -137,14 +137,18 @@ def test_production_settings_add_hsts_and_secure_cookies(
 
 
 def _page_templates() -> list[Path]:
-    """Every template a browser renders. HTML emails are left out: CSP does not
-    apply to them and mail clients need inline styles."""
+    """Every template a browser renders. HTML emails (ours and allauth's) are left
+    out: CSP does not apply to them and mail clients need inline styles."""
     roots = [BASE_DIR / "templates", *BASE_DIR.glob("*/templates")]
+    emails = [
+        BASE_DIR / "templates" / "emails",
+        BASE_DIR / "templates" / "account" / "email",
+    ]
     return sorted(
         path
         for root in roots
         for path in root.rglob("*.html")
-        if (BASE_DIR / "templates" / "emails") not in path.parents
+        if not any(folder in path.parents for folder in emails)
         and ".venv" not in path.parts
     )
 

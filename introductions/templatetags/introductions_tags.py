@@ -3,9 +3,10 @@ from django.utils.dateformat import format as format_date
 
 from profiles.models import Profile
 from profiles.privacy import FORMER_MEMBER
+from profiles.selectors import profile_completeness
 
 from ..models import Introduction
-from ..selectors import dashboard_intros, intro_with_member
+from ..selectors import dashboard_intros, intro_with_member, next_matching_round
 
 register = template.Library()
 
@@ -13,8 +14,14 @@ register = template.Library()
 def dashboard_context(member: Profile, **extra) -> dict:
     """What the dashboard's "Introductions" section shows, for the tag and for the
     views that swap the section in after an answer."""
+    sections = dashboard_intros(member=member)
     return {
-        "sections": dashboard_intros(member=member),
+        "sections": sections,
+        "next_round": next_matching_round(),
+        # The empty state's one button goes to the first thing the profile lacks.
+        "completeness": None
+        if sections["offered"]
+        else profile_completeness(profile=member),
         "member": member,
         "member_zone": member.time_zone,
         "reasons": Introduction.DeclineReason.choices,

@@ -70,7 +70,7 @@ def _log_in(page: Page, profile: Profile) -> None:
     page.goto("/accounts/login/")
     page.get_by_label("Email").fill(profile.user.email)
     page.get_by_label("Password").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Log in", exact=True).click()
     expect(page).to_have_url(re.compile(r"/dashboard/$"))
 
 

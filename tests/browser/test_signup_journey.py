@@ -87,11 +87,9 @@ def test_a_newcomer_signs_up_verifies_and_completes_onboarding(
     page.locator("#id_password1").fill(PASSWORD)
     page.locator("#id_password2").fill(PASSWORD)
     screenshots.take(page, "signup")
-    page.get_by_role("button", name="Sign Up").click()
+    page.get_by_role("button", name="Create my account").click()
 
-    expect(
-        page.get_by_role("heading", name="Verify Your Email Address")
-    ).to_be_visible()
+    expect(page.get_by_role("heading", name="Check your email")).to_be_visible()
 
     assert deliver_pending() == 1  # the worker's part: the outbox sends it
     bodies = _mail_bodies(mail_dir)
@@ -101,7 +99,7 @@ def test_a_newcomer_signs_up_verifies_and_completes_onboarding(
     # allauth builds the link from the request, so it points at this very server.
     assert links[0].startswith(f"{live_server.url}/"), links[0]
     page.goto(links[0])
-    page.get_by_role("button", name="Confirm").click()
+    page.get_by_role("button", name="Yes, confirm it").click()
 
     expect(page).to_have_url(re.compile(r"/welcome/about/$"))
     expect(page.get_by_role("heading", name="About you")).to_be_visible()
@@ -202,7 +200,7 @@ def _log_in(page: Page, user) -> None:
     page.goto("/accounts/login/")
     page.locator("#id_login").fill(user.email)
     page.locator("#id_password").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Log in", exact=True).click()
 
 
 def test_searching_interests_works_without_javascript(new_page, half_onboarded):

@@ -1,9 +1,14 @@
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
 import pytest
+import time_machine
 from django.urls import reverse
+from django.utils import timezone
 
 from introductions import services
 from introductions.models import Introduction
-from introductions.selectors import dashboard_intros
+from introductions.selectors import dashboard_intros, next_matching_round
 from profiles.factories import ProfileFactory
 
 from .conftest import weekday_windows
@@ -24,7 +29,7 @@ def test_the_dashboard_shows_an_offer_with_accept_and_decline_forms(client, offe
     response = client.get(reverse("dashboard"))
 
     content = response.content.decode()
-    assert "Waiting for your answer" in content
+    assert 'class="intro-hero"' in content
     assert reverse("intro_accept", args=[offered.pk]) in content
     assert f'hx-post="{reverse("intro_decline", args=[offered.pk])}"' in content
     assert offered.member_b.user.email not in content
@@ -71,7 +76,7 @@ def test_declining_with_htmx_returns_the_updated_section(client, offered):
 
     assert response.status_code == 200
     assert b'id="dashboard-introductions"' in response.content
-    assert b"you passed" in response.content
+    assert b"You passed" in response.content
     assert b"Nobody will be told who said no." in response.content
     assert Introduction.objects.get(pk=offered.pk).state == "declined"
 
@@ -135,7 +140,7 @@ def test_the_section_queries_stay_bounded_with_many_intros(
     with django_assert_max_num_queries(20):
         response = client.get(reverse("dashboard"))
 
-    assert response.content.decode().count('class="intro"') == 15
+    assert response.content.decode().count('class="intro-hero"') == 15
 
 
 def test_declining_from_the_dashboard_keeps_a_private_reason(client, offered):
@@ -159,3 +164,49 @@ def test_a_hidden_city_stays_hidden_on_the_offer(client, offered):
     client.force_login(offered.member_a.user)
 
     assert "Reykjavik" not in client.get(reverse("dashboard")).content.decode()
+
+
+def test_the_hero_shows_who_why_and_when_in_the_readers_zone(client, offered):
+    """Alice (New York) sees Bruno with his avatar, the public reasons to meet,
+    Accept as the primary action and "Not now" as the secondary one, and the
+    deadline in her own time zone."""
+    client.force_login(offered.member_a.user)
+
+    content = client.get(reverse("dashboard")).content.decode()
+
+    hero = content[content.index('class="intro-hero"') :]
+    hero = hero[: hero.index("</article>")]
+    assert '<span class="avatar c' in hero
+    assert ">BB</span>" in hero
+    assert offered.member_b.get_absolute_url() in hero
+    assert "You both care about Medical journalism and Global health." in hero
+    assert "Burnout recovery" not in hero
+    assert '<button type="submit">Accept</button>' in hero
+    assert '<button type="submit" class="secondary">Not now</button>' in hero
+    deadline = offered.expires_at.astimezone(ZoneInfo("America/New_York"))
+    assert f"Answer by {deadline:%A} {deadline.day} {deadline:%B}." in hero
+
+
+@pytest.mark.django_db
+def test_with_nothing_to_answer_it_says_when_the_next_round_runs(client, settings):
+    me = ProfileFactory(
+        time_zone="Europe/Paris", onboarded_at=timezone.now(), interests=[]
+    )
+    client.force_login(me.user)
+
+    # Sunday 6 December 2026; the default round runs on Tuesdays at 14:00 UTC.
+    with time_machine.travel(datetime(2026, 12, 6, 9, tzinfo=UTC), tick=False):
+        content = client.get(reverse("dashboard")).content.decode()
+
+    assert "No introduction waiting for you" in content
+    assert "Tuesday 8 December at 15:00</strong> (Europe/Paris)" in content
+    # One button: the first step the profile lacks.
+    assert f'<a class="button" href="{reverse("profile_interests")}">' in content
+
+
+def test_the_next_round_follows_the_beat_schedule():
+    sunday = datetime(2026, 12, 6, 9, tzinfo=UTC)
+    assert next_matching_round(now=sunday) == datetime(2026, 12, 8, 14, tzinfo=UTC)
+    # A round starting this very minute is under way: the next is a week later.
+    tuesday = datetime(2026, 12, 8, 14, 0, 30, tzinfo=UTC)
+    assert next_matching_round(now=tuesday) == datetime(2026, 12, 15, 14, tzinfo=UTC)

@@ -116,3 +116,40 @@ def test_behind_a_proxy_login_limits_count_each_client_not_the_proxy(client, set
     client.logout()
     assert log_in("198.51.100.7").status_code == 429
     assert log_in("203.0.113.9").status_code == 302
+
+
+def test_account_emails_use_the_house_layout_and_the_sites_own_name(client, settings):
+    settings.SITE_URL = "https://grapevyne.example.org"
+    settings.CONTACT_EMAIL = "help@example.org"
+
+    _signup(client)
+
+    (message,) = mail.outbox
+    assert message.subject == "[Grapevyne] Confirm your email address"
+    assert "Hello from" not in message.body
+    assert "testserver" not in message.body.split("--\n", 1)[1]
+    assert "Grapevyne · grapevyne.example.org" in message.body
+    assert "help@example.org" in message.body
+    (html, mimetype) = message.alternatives[0]
+    assert mimetype == "text/html"
+    assert 'role="article"' in html
+    assert "<h1" in html
+    assert "Confirm your email address" in html
+    assert "Grapevyne · grapevyne.example.org" in html
+    assert "https://grapevyne.example.org/privacy/" in html
+    assert "is an email address for user" not in html
+
+
+def test_the_password_reset_email_is_branded_too(client, settings):
+    settings.SITE_URL = "https://grapevyne.example.org"
+    user = UserFactory()
+
+    client.post(reverse("account_reset_password"), {"email": user.email})
+    deliver_pending()
+
+    (message,) = mail.outbox
+    assert message.subject == "[Grapevyne] Reset your password"
+    assert "Hello from" not in message.body
+    html, _ = message.alternatives[0]
+    assert "Choose a new password" in html
+    assert "Grapevyne · grapevyne.example.org" in html

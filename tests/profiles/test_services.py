@@ -1,5 +1,7 @@
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
 
 from profiles import selectors, services
 from profiles.factories import (
@@ -135,6 +137,35 @@ def test_completeness_grows_with_the_profile(interests):
     after = selectors.profile_completeness(profile=profile)
     assert after.percent == before.percent + 35
     assert "at least 3 interests" not in after.missing
+
+
+def test_each_missing_piece_links_to_the_form_that_adds_it(interests):
+    profile = ProfileFactory(bio="", interests=[], onboarded_at=timezone.now())
+
+    steps = {
+        step.label: step.url
+        for step in selectors.profile_completeness(profile=profile).steps
+    }
+
+    assert steps == {
+        "a short bio": reverse("profile_edit") + "#id_bio",
+        "at least 3 interests": reverse("profile_interests"),
+        "what you seek or offer": reverse("profile_goals"),
+        "when you can take a call": reverse("profile_preferences") + "#call-windows",
+    }
+
+
+def test_before_onboarding_ends_the_links_go_to_its_steps(interests):
+    profile = ProfileFactory(bio="", interests=[], onboarded_at=None)
+
+    steps = {
+        step.label: step.url
+        for step in selectors.profile_completeness(profile=profile).steps
+    }
+
+    assert steps["a short bio"] == reverse("onboarding_about") + "#id_bio"
+    assert steps["at least 3 interests"] == reverse("onboarding_interests")
+    assert steps["what you seek or offer"] == reverse("onboarding_goals")
 
 
 def test_a_complete_profile_is_complete(interests):
