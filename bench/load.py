@@ -6,13 +6,16 @@
 1. Creates a scratch database gv_load_<pid> next to DATABASE_URL's, migrates it
    and seeds it (bench/seed.py: COPY of matching.synthetic's members, verified
    emails, one known password, open offers with signed accept links, sessions of
-   members who logged in earlier).
+   members who logged in earlier; --history-intros past intros in 50 weekly
+   rounds and two staff sessions), then times the insights rollup, in full and
+   incrementally after the latest round's intros changed.
 2. Runs gunicorn (sync workers, cores + 1, as docker-compose.yml does: the
    pages are CPU-bound and PostgreSQL shares the cores, so more workers only
    time-slice requests; measured, 5 workers gave a worse p95 than 3 on 2 cores)
    with the production settings:
    DEBUG=0, a random SECRET_KEY, ALLOWED_HOSTS=127.0.0.1, Redis dbs 8 (broker)
-   and 9 (cache). The settings have no switch for Secure cookies, so Locust sends
+   and 9 (cache) on port 6379 unless LOAD_BENCH_REDIS_DBS and _PORT say
+   otherwise. The settings have no switch for Secure cookies, so Locust sends
    X-Forwarded-Proto: https like the TLS proxy in front of production. STATIC_ROOT
    has no switch either: a two-line settings module in a temporary directory
    imports grapevyne.settings and points STATIC_ROOT at a collectstatic there.
@@ -51,10 +54,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.seed import scratch_database, seed_site  # noqa: E402
+from bench.seed import scratch_database, seed_history, seed_site  # noqa: E402
 
 VENV_BIN = Path(sys.executable).parent
-BROKER_DB, CACHE_DB = 8, 9
+# The Redis server (LOAD_BENCH_REDIS_PORT on 127.0.0.1) and databases
+# (LOAD_BENCH_REDIS_DBS="broker,cache") the run uses and flushes, so that a run can
+# keep apart from other work on the machine.
+REDIS_PORT = int(os.environ.get("LOAD_BENCH_REDIS_PORT", "6379"))
+BROKER_DB, CACHE_DB = (
+    int(db) for db in os.environ.get("LOAD_BENCH_REDIS_DBS", "8,9").split(",")
+)
 TARGET_P95_MS = 200
 SESSIONS = 200
 # Not imported from the locustfile: importing locust patches the interpreter.
@@ -77,10 +86,10 @@ def server_env(url: str, secret_key: str, settings_dir: str) -> dict:
             "ALLOWED_HOSTS": "127.0.0.1",
             # Locust plays the TLS proxy and says who each client is.
             "TRUSTED_PROXY_COUNT": "1",
-            "REDIS_URL": f"redis://127.0.0.1:6379/{BROKER_DB}",
-            "CELERY_BROKER_URL": f"redis://127.0.0.1:6379/{BROKER_DB}",
-            "CELERY_RESULT_BACKEND": f"redis://127.0.0.1:6379/{BROKER_DB}",
-            "CACHE_URL": f"redis://127.0.0.1:6379/{CACHE_DB}",
+            "REDIS_URL": f"redis://127.0.0.1:{REDIS_PORT}/{BROKER_DB}",
+            "CELERY_BROKER_URL": f"redis://127.0.0.1:{REDIS_PORT}/{BROKER_DB}",
+            "CELERY_RESULT_BACKEND": f"redis://127.0.0.1:{REDIS_PORT}/{BROKER_DB}",
+            "CACHE_URL": f"redis://127.0.0.1:{REDIS_PORT}/{CACHE_DB}",
             "CACHE_KEY_PREFIX": "gv-load",
             # Nothing may leave the machine: the web process only queues emails,
             # but a stray send must not reach a real SMTP server.
@@ -98,7 +107,7 @@ def flush_redis() -> None:
     import redis
 
     for db in (BROKER_DB, CACHE_DB):
-        redis.Redis(host="127.0.0.1", port=6379, db=db).flushdb()
+        redis.Redis(host="127.0.0.1", port=REDIS_PORT, db=db).flushdb()
 
 
 def wait_until_up(base: str, proc: subprocess.Popen, timeout: float = 60) -> None:
@@ -138,6 +147,11 @@ def warm_up(base: str, data: dict, workers: int) -> None:
             ):
                 response.read()
         _warm_up_login(base, data["emails"][-1 - n], data["password"])
+        staff = {**headers, "Cookie": f"sessionid={data['staff_sessions'][0]}"}
+        for path in ("/insights/", "/insights/charts/rounds.svg"):
+            request = urllib.request.Request(base + path, headers=staff)  # noqa: S310
+            with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310
+                response.read()
 
 
 class _NoRedirects(urllib.request.HTTPRedirectHandler):
@@ -172,6 +186,38 @@ def _warm_up_login(base: str, email: str, password: str) -> None:
             return
         raise
     raise RuntimeError(f"the warm-up login as {email} showed the form again")
+
+
+def time_rollups(latest_round: int) -> dict:
+    """The insights rollup in full, then after the latest round's intros changed
+    (what a beat run meets while offers are being answered)."""
+    from django.db import connection
+
+    from insights.services import insights_rollup
+
+    t = time.perf_counter()
+    insights_rollup(full=True)
+    full = time.perf_counter() - t
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE introductions_introduction SET updated_at = now() WHERE id IN "
+            "(SELECT introduction_id FROM matching_roundpair WHERE round_id = %s)",
+            [latest_round],
+        )
+        touched = cursor.rowcount
+    t = time.perf_counter()
+    insights_rollup()
+    incremental = time.perf_counter() - t
+    print(
+        f"insights rollup: full {full:.1f} s; incremental after {touched} intros "
+        f"changed {incremental:.1f} s",
+        flush=True,
+    )
+    return {
+        "rollup_full_s": round(full, 1),
+        "rollup_incremental_s": round(incremental, 1),
+        "rollup_incremental_intros": touched,
+    }
 
 
 def read_stats(prefix: str) -> tuple[list[dict], dict]:
@@ -233,9 +279,16 @@ def _run(args, url: str, settings_dir: str) -> dict:
     t = time.perf_counter()
     call_command("migrate", verbosity=0)
     data = seed_site(args.members, intros=args.intros, sessions=SESSIONS)
-    connections.close_all()
+    history = seed_history(args.members, args.history_intros)
+    data["staff_sessions"] = history["staff_sessions"]
     seconds_seed = time.perf_counter() - t
-    print(f"seeded {args.members} members in {seconds_seed:.1f} s", flush=True)
+    print(
+        f"seeded {args.members} members and {args.history_intros} past intros "
+        f"in {seconds_seed:.1f} s",
+        flush=True,
+    )
+    rollup = time_rollups(history["latest_round"])
+    connections.close_all()
     data_path = Path(settings_dir, "data.json")
     data_path.write_text(json.dumps(data))
     subprocess.run(  # noqa: S603 (our own interpreter and manage.py)
@@ -351,6 +404,8 @@ def _run(args, url: str, settings_dir: str) -> dict:
         "load_avg_before": round(load_before[0], 2),
         "load_avg_after": round(load_after[0], 2),
         "seconds_seed": round(seconds_seed, 1),
+        "history_intros": args.history_intros,
+        **rollup,
         "slow_pages": slow,
         "target_met": not slow and errors == 0,
         "pages": {
@@ -369,6 +424,12 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--spawn-rate", type=float, default=10)
     parser.add_argument("--intros", type=int, default=3000)
+    parser.add_argument(
+        "--history-intros",
+        type=int,
+        default=1_000_000,
+        help="past intros in 50 weekly rounds, for the staff insights page",
+    )
     parser.add_argument("--workers", type=int, default=0, help="default cores+1")
     parser.add_argument("--keep-db", action="store_true")
     args = parser.parse_args()

@@ -261,3 +261,33 @@ class EmailLinkVisitor(_Browser):
                 r"Thank you|You are connected", response.text
             ):
                 response.failure(f"HTTP {response.status_code}")
+
+
+class Staff(_Browser):
+    """Someone who runs Grapevyne, reading the insights page and a chart of it."""
+
+    weight = 1
+
+    def on_start(self) -> None:
+        sessions = DATA.get("staff_sessions") or []
+        if sessions:
+            self._set_cookie("sessionid", random.choice(sessions))
+
+    @task(3)
+    def insights(self) -> None:
+        with self.client.get(
+            "/insights/", name="insights (staff)", catch_response=True
+        ) as page:
+            if page.status_code != 200 or "Funnel per round" not in page.text:
+                page.failure(f"HTTP {page.status_code}")
+
+    @task(1)
+    def insights_chart(self) -> None:
+        name = random.choice(["rounds", "weeks", "mission", "calibration"])
+        with self.client.get(
+            f"/insights/charts/{name}.svg",
+            name="insights chart (staff)",
+            catch_response=True,
+        ) as chart:
+            if chart.status_code != 200 or b"<svg" not in chart.content[:400]:
+                chart.failure(f"HTTP {chart.status_code}")

@@ -270,3 +270,108 @@ def seed_site(n: int, *, seed: int = 7, intros: int = 3000, sessions: int = 0) -
         "goal_slugs": list(GoalKind.objects.values_list("slug", flat=True)),
         "names": sorted(_LAST),
     }
+
+
+def seed_history(n: int, intros: int, *, rounds: int = 50, seed: int = 7) -> dict:
+    """Past rounds with `intros` closed intros among members 1..n, for the insights
+    page at scale: weekly rounds, the later ones still changing. Written by
+    INSERT ... SELECT in PostgreSQL (a million rows in tens of seconds); outcomes
+    depend on the score, a third of connections have a follow-up answer.
+    Returns the staff session keys the load test uses for the insights page.
+    """
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.db import connection
+    from django.utils import timezone
+
+    from matching.models import Round
+    from profiles.models import User
+
+    now = timezone.now()
+    made = [
+        Round.objects.create(
+            trigger=Round.Trigger.BEAT,
+            status=Round.Status.DONE,
+            created_at=now - timedelta(weeks=rounds - r),
+            finished_at=now - timedelta(weeks=rounds - r, minutes=-30),
+            members_considered=int(n * 0.8),
+        )
+        for r in range(rounds)
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT setseed(%s)", [1 / (seed + 1)])
+        cursor.execute(
+            """
+            WITH g AS (
+              SELECT s, 1 + floor(random() * %(n)s)::int AS x,
+                     1 + floor(random() * %(n)s)::int AS y,
+                     random() AS score, random() AS u,
+                     (%(times)s::timestamptz[])[1 + s %% %(rounds)s]
+                       + interval '1 hour' AS at
+              FROM generate_series(1, %(intros)s) s
+            ), o AS (
+              SELECT *, CASE WHEN u < 0.15 + 0.45 * score THEN 'connected'
+                             WHEN u < 0.8 THEN 'expired' ELSE 'declined' END AS state
+              FROM g WHERE x <> y
+            )
+            INSERT INTO introductions_introduction (
+              member_a_id, member_b_id, state, score, explanation, a_response,
+              b_response, a_responded_at, b_responded_at, offered_at, connected_at,
+              closed_at, a_decline_reason, b_decline_reason, proposed_slots, note,
+              created_at, updated_at)
+            SELECT least(x, y), greatest(x, y), state, score,
+              jsonb_build_object('shared_interests',
+                CASE WHEN u < 0.7 THEN '["x"]'::jsonb ELSE '[]'::jsonb END,
+                'goals', CASE WHEN score > 0.5 THEN '[{}]'::jsonb ELSE '[]'::jsonb END,
+                'cross_specialty', x %% 3 <> y %% 3),
+              CASE WHEN state = 'connected' THEN 'accepted'
+                   WHEN state = 'declined' THEN 'declined' ELSE '' END,
+              CASE WHEN state = 'connected' THEN 'accepted' ELSE '' END,
+              CASE WHEN state <> 'expired' THEN at + (u * interval '3 days') END,
+              CASE WHEN state = 'connected' THEN at + (score * interval '5 days') END,
+              at, CASE WHEN state = 'connected' THEN at + interval '5 days' END,
+              at + interval '7 days', '', '', '[]', '', at - interval '1 hour',
+              at + interval '7 days'
+            FROM o
+            """,
+            {
+                "n": n,
+                "intros": intros,
+                "rounds": rounds,
+                "times": [r.created_at for r in made],
+            },
+        )
+        cursor.execute(
+            """
+            INSERT INTO matching_roundpair (
+              round_id, member_a_id, member_b_id, score, explanation, introduction_id)
+            SELECT (%(ids)s::bigint[])[1 + i.id %% %(rounds)s], i.member_a_id,
+                   i.member_b_id, i.score, '{}', i.id
+            FROM introductions_introduction i WHERE i.state <> 'offered'
+            ON CONFLICT DO NOTHING
+            """,
+            {"ids": [r.pk for r in made], "rounds": rounds},
+        )
+        cursor.execute(
+            """
+            INSERT INTO introductions_feedback (
+              intro_id, member_id, met, rating, created_at, updated_at)
+            SELECT id, member_a_id, CASE WHEN score > 0.3 THEN 'yes' ELSE 'no' END,
+                   1 + floor(score * 4.99)::int, connected_at + interval '10 days',
+                   connected_at + interval '10 days'
+            FROM introductions_introduction
+            WHERE state = 'connected' AND id % 3 = 0
+            """
+        )
+        cursor.execute("VACUUM ANALYZE")
+    staff = User.objects.filter(pk__in=[1, 2])
+    staff.update(is_staff=True)
+    sessions = []
+    for user in staff:
+        store = SessionStore()
+        store[SESSION_KEY] = str(user.pk)
+        store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        store.create()
+        sessions.append(store.session_key)
+    return {"staff_sessions": sessions, "latest_round": made[-1].pk}

@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "profiles",
     "introductions",
     "matching",
+    "insights",
 ]
 
 MIDDLEWARE = [
@@ -450,6 +451,14 @@ CELERY_BEAT_SCHEDULE["introductions-outbox-sweep"] = {
 }
 
 # --- Operations ---
+# --- Insights ---
+# How often the insights page's summary tables are brought up to date (minutes).
+INSIGHTS_ROLLUP_MINUTES = env_int("INSIGHTS_ROLLUP_MINUTES", 15)
+CELERY_BEAT_SCHEDULE["insights-rollup"] = {
+    "task": "insights.tasks.rollup",
+    "schedule": timedelta(minutes=INSIGHTS_ROLLUP_MINUTES),
+}
+
 # /healthz fails when the last beat tick (grapevyne.tasks.beat_tick, run every
 # minute) is older than this; it pings HEALTHZ_REDIS_URL (the broker by default).
 HEALTHZ_BEAT_MAX_AGE = env_int("HEALTHZ_BEAT_MAX_AGE", 180)

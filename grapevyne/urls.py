@@ -16,5 +16,6 @@ urlpatterns = [
     path("anymail/", include("anymail.urls")),
     path("matching/", include("matching.urls")),
     path("intros/", include("introductions.urls")),
+    path("insights/", include("insights.urls")),
     path("", include("profiles.urls")),
 ]

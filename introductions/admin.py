@@ -4,9 +4,10 @@ from django.contrib import admin, messages
 from django.db.models import Case, IntegerField, Value, When
 from django.http import HttpRequest
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 
 from . import moderation
+from .explanations import Explanation
 from .models import (
     DeliveryEvent,
     Feedback,
@@ -15,6 +16,7 @@ from .models import (
     OutboxEmail,
     Report,
 )
+from .reasons import join_names
 
 
 class OutboxEmailInline(admin.TabularInline):
@@ -40,15 +42,58 @@ class FeedbackInline(admin.TabularInline):
         return False
 
 
+def explanation_sentences(explanation: dict, names: dict[int, str]) -> list[str]:
+    """Why a pair was proposed, for admins, as the engine saw it: naming both sides.
+
+    names maps member ids to names. Shared sensitive interests are counted, never
+    named: admins need not know who holds which one.
+    """
+    record = Explanation.from_json(explanation)
+    sentences = []
+    if record.shared_interests:
+        sentences.append(
+            "Both care about " + join_names(list(record.shared_interests[:5])) + "."
+        )
+    private = len(record.shared_sensitive_interests)
+    if private:
+        plural = "s" if private > 1 else ""
+        sentences.append(
+            f"They share {private} private interest{plural}, "
+            "revealed to them only once both accept."
+        )
+    for goal in record.goals:
+        kind = goal.kind.lower() or "a conversation"
+        about = f" in {goal.topic}" if goal.topic and goal.topic.lower() != kind else ""
+        seeker = names.get(goal.seeker_id, "A former member")
+        offerer = names.get(goal.offerer_id, "a former member")
+        sentences.append(f"{seeker} is looking for {kind}{about}; {offerer} offers it.")
+    if record.cross_specialty:
+        sentences.append("They work in different specialties.")
+    return sentences
+
+
+def explanation_display(explanation: dict, member_a, member_b) -> str:
+    """The explanation as a list of sentences (HTML), for admin pages."""
+    names = {m.pk: m.name for m in (member_a, member_b) if m is not None}
+    sentences = explanation_sentences(explanation, names)
+    if not sentences:
+        return "No reason recorded."
+    return format_html(
+        "<ul>{}</ul>", format_html_join("", "<li>{}</li>", ((s,) for s in sentences))
+    )
+
+
 @admin.register(Introduction)
 class IntroductionAdmin(admin.ModelAdmin):
+    """Intros are made by rounds and members, never by hand: no add, no bulk delete."""
+
     empty_value_display = "a former member"
     list_display = (
         "id",
         "member_a",
         "member_b",
         "state",
-        "score",
+        "score_display",
         "offered_at",
         "expires_at",
         "connected_at",
@@ -59,7 +104,11 @@ class IntroductionAdmin(admin.ModelAdmin):
     search_fields = ("member_a__display_name", "member_b__display_name")
     date_hierarchy = "created_at"
     raw_id_fields = ("member_a", "member_b", "requested_by")
+    exclude = ("score", "explanation", "proposed_slots")
     readonly_fields = (
+        "score_display",
+        "why",
+        "slots",
         "a_response",
         "b_response",
         "a_responded_at",
@@ -73,11 +122,30 @@ class IntroductionAdmin(admin.ModelAdmin):
         "closed_at",
         "closed_notice_at",
         "follow_up_at",
-        "proposed_slots",
         "created_at",
         "updated_at",
     )
     inlines = [OutboxEmailInline, FeedbackInline]
+    # No "delete selected": a bulk delete would erase members' history.
+    actions = None
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    @admin.display(description="score", ordering="score")
+    def score_display(self, intro: Introduction) -> str:
+        return f"{intro.score:.2f}"
+
+    @admin.display(description="why we proposed it")
+    def why(self, intro: Introduction) -> str:
+        return explanation_display(intro.explanation, intro.member_a, intro.member_b)
+
+    @admin.display(description="proposed call times (UTC)")
+    def slots(self, intro: Introduction) -> str:
+        return (
+            ", ".join(s.replace("T", " ")[:16] for s in intro.proposed_slots or [])
+            or "–"
+        )
 
 
 class DeliveryEventInline(admin.TabularInline):

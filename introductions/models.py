@@ -124,7 +124,13 @@ class Introduction(models.Model):
                 name="intro_one_open_per_pair",
             ),
         ]
-        indexes = [models.Index(fields=["member_b", "member_a"])]
+        indexes = [
+            models.Index(fields=["member_b", "member_a"]),
+            # The insights rollup finds what changed since its last run, and
+            # recomputes a week's intros, along these.
+            models.Index(fields=["updated_at"], name="intro_updated_idx"),
+            models.Index(fields=["created_at"], name="intro_created_idx"),
+        ]
 
     def __str__(self) -> str:
         # A deleted member leaves NULL: say so rather than "None".
@@ -341,6 +347,7 @@ class Feedback(models.Model):
                 name="feedback_rating_1_to_5",
             ),
         ]
+        indexes = [models.Index(fields=["updated_at"], name="feedback_updated_idx")]
 
     def __str__(self) -> str:
         return f"Feedback on intro {self.intro_id} by {self.member_id}: {self.met}"

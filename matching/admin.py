@@ -2,13 +2,28 @@ from django.contrib import admin, messages
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import NoReverseMatch, path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.views.decorators.http import require_POST
 
-from introductions.admin import IntroductionAdmin
+from introductions.admin import IntroductionAdmin, explanation_display
 from introductions.models import Introduction
 
 from .models import AutoPause, LeftOut, Round, RoundBlock, RoundPair
+
+
+def _readable(value) -> str:
+    """A round parameter for people: numbers rounded, lists and maps spelled out."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return f"{value:.2f}"
+    if isinstance(value, dict):
+        return "; ".join(
+            f"{k.replace('_', ' ')}: {_readable(v)}" for k, v in value.items()
+        )
+    if isinstance(value, list):
+        return ", ".join(_readable(v) for v in value)
+    return str(value)
 
 
 def _queue_dry_run() -> None:
@@ -21,7 +36,7 @@ def _queue_dry_run() -> None:
 
 class RoundPairInline(admin.TabularInline):
     model = RoundPair
-    fields = ["member_a", "member_b", "score", "explanation", "intro_link"]
+    fields = ["member_a", "member_b", "score_display", "why", "intro_link"]
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -30,6 +45,14 @@ class RoundPairInline(admin.TabularInline):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("member_a", "member_b")
+
+    @admin.display(description="score")
+    def score_display(self, obj: RoundPair) -> str:
+        return f"{obj.score:.2f}"
+
+    @admin.display(description="why")
+    def why(self, obj: RoundPair) -> str:
+        return explanation_display(obj.explanation, obj.member_a, obj.member_b)
 
     @admin.display(description="introduction")
     def intro_link(self, obj: RoundPair) -> str:
@@ -83,6 +106,8 @@ class RoundAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     actions = ["dry_run_now"]
     inlines = [RoundPairInline, LeftOutInline, RoundBlockInline]
+    # Shown by the readable displays below instead of as raw JSON and floats.
+    exclude = ["parameters", "score_total"]
     readonly_fields = [
         "status",
         "dry_run",
@@ -94,7 +119,7 @@ class RoundAdmin(admin.ModelAdmin):
         "k",
         "block_size",
         "blocks",
-        "parameters",
+        "parameters_display",
         "members_considered",
         "members_paused",
         "candidate_pairs",
@@ -103,7 +128,7 @@ class RoundAdmin(admin.ModelAdmin):
         "members_with_candidate",
         "members_served",
         "pairs_outside_windows",
-        "score_total",
+        "score_total_display",
         "seconds_load",
         "seconds_score",
         "seconds_pair",
@@ -123,6 +148,26 @@ class RoundAdmin(admin.ModelAdmin):
     @admin.display(description="seconds")
     def seconds_total_display(self, obj: Round) -> str:
         return f"{obj.seconds_total:.1f}"
+
+    @admin.display(description="score total")
+    def score_total_display(self, obj: Round) -> str:
+        return f"{obj.score_total:.2f}"
+
+    @admin.display(description="weights and limits")
+    def parameters_display(self, obj: Round) -> str:
+        if not obj.parameters:
+            return "–"
+        return format_html(
+            "<dl>{}</dl>",
+            format_html_join(
+                "",
+                "<dt>{}</dt><dd>{}</dd>",
+                (
+                    (name.replace("_", " "), _readable(value))
+                    for name, value in sorted(obj.parameters.items())
+                ),
+            ),
+        )
 
     @admin.action(description="Dry run a round now (with today's members)")
     def dry_run_now(self, request: HttpRequest, queryset) -> None:

@@ -1,0 +1,116 @@
+"""What the insights page reads: the summary tables and a few indexed counts.
+
+One query per kind of figure, whatever the number of members or intros; nothing
+here reads the intro table.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db import connection
+from django.db.models import Sum
+from django.utils import timezone
+
+from .models import (
+    Rollup,
+    RoundBreakdown,
+    RoundFunnel,
+    SignupCohort,
+    WaitingMember,
+    WeekFunnel,
+)
+
+RECENT_ROUNDS = 12
+RECENT_WEEKS = 12
+AUTO_PAUSE_DAYS = 30
+
+
+@dataclass(frozen=True)
+class Health:
+    emails_pending: int
+    emails_failed: int
+    reports_open: int
+    members_suspended: int
+    auto_pauses: int
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    measure: str
+    key: str
+    proposed: int
+    offered: int
+    connected: int
+    met: int
+
+
+@dataclass(frozen=True)
+class InsightsData:
+    rollup: Rollup | None
+    rounds: list[RoundFunnel]
+    weeks: list[WeekFunnel]
+    breakdowns: list[Breakdown]
+    cohorts: list[SignupCohort]
+    waiting: list[WaitingMember]
+    health: Health
+    now: datetime
+
+
+def health(now: datetime) -> Health:
+    """Live counts, each along an index (or over a small table), in one query."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT
+              (SELECT count(*) FROM introductions_outboxemail
+                WHERE status = 'pending'),
+              (SELECT count(*) FROM introductions_outboxemail
+                WHERE status = 'failed'),
+              (SELECT count(*) FROM introductions_report WHERE status = 'open'),
+              (SELECT count(*) FROM profiles_user u
+                JOIN profiles_profile p ON p.user_id = u.id WHERE NOT u.is_active),
+              (SELECT count(*) FROM matching_autopause WHERE created_at >= %s)
+            """,
+            [now - timedelta(days=AUTO_PAUSE_DAYS)],
+        )
+        return Health(*cursor.fetchone())
+
+
+def rollup_version() -> str:
+    """Changes whenever the rollup ran: what the charts are cached under."""
+    computed_at = (
+        Rollup.objects.filter(pk=1).values_list("computed_at", flat=True).first()
+    )
+    return "none" if computed_at is None else f"{computed_at.timestamp():.6f}"
+
+
+def insights_data() -> InsightsData:
+    now = timezone.now()
+    recent_rounds = RoundFunnel.objects.order_by("-round__created_at", "-round_id")[
+        :RECENT_ROUNDS
+    ]
+    rounds = list(recent_rounds.select_related("round"))
+    breakdowns = [
+        Breakdown(**row)
+        for row in RoundBreakdown.objects.filter(
+            round_id__in=recent_rounds.values("round_id")
+        )
+        .values("measure", "key")
+        .annotate(
+            proposed=Sum("proposed"),
+            offered=Sum("offered"),
+            connected=Sum("connected"),
+            met=Sum("met"),
+        )
+        .order_by("measure", "key")
+    ]
+    return InsightsData(
+        rollup=Rollup.objects.filter(pk=1).first(),
+        rounds=rounds[::-1],
+        weeks=list(WeekFunnel.objects.order_by("-week")[:RECENT_WEEKS])[::-1],
+        breakdowns=breakdowns,
+        cohorts=list(SignupCohort.objects.order_by("week")),
+        waiting=list(WaitingMember.objects.select_related("profile")),
+        health=health(now),
+        now=now,
+    )

@@ -1,0 +1,458 @@
+"""The page's tables: each one is shown as a chart, as an HTML table and as CSV.
+
+Built from InsightsData alone (no query), so the page, its charts and its CSV
+downloads show the same figures.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.urls import reverse
+
+from .figures import rate
+from .models import Funnel
+from .selectors import AUTO_PAUSE_DAYS, InsightsData
+
+STAGE_LABELS = {
+    "cross": "student or resident ↔ attending",
+    "trainees": "both students or residents",
+    "attendings": "both attending or retired",
+}
+MISSION = [
+    ("specialty", "Across specialties"),
+    ("country", "Across countries"),
+    ("time_zone", "Across time zones"),
+    ("stage", "Across career stages (student or resident ↔ attending)"),
+]
+COMPONENTS = [
+    ("shared_interest", "Shared interest"),
+    ("goal", "Complementary goal"),
+    ("cross_specialty", "Cross-specialty"),
+]
+
+
+@dataclass(frozen=True)
+class Column:
+    label: str
+    # text, int, pct (a ratio shown as a percentage), num (2 decimals), hours.
+    kind: str = "int"
+
+
+@dataclass(frozen=True)
+class Chart:
+    kind: str  # bar, hbar or line
+    series: tuple[int, ...]  # columns plotted; column 0 labels the x axis
+    percent: bool = False
+
+
+@dataclass
+class Table:
+    name: str
+    title: str
+    description: str
+    columns: list[Column]
+    rows: list[tuple] = field(default_factory=list)
+    chart: Chart | None = None
+
+    @property
+    def display_rows(self) -> list[list[str]]:
+        return [
+            [display(v, c.kind) for v, c in zip(row, self.columns, strict=True)]
+            for row in self.rows
+        ]
+
+    @property
+    def csv_url(self) -> str:
+        return reverse("insights:csv", args=[self.name])
+
+    @property
+    def chart_url(self) -> str:
+        return reverse("insights:chart", args=[self.name])
+
+
+def display(value, kind: str) -> str:
+    """Rounded for people: counts with separators, ratios as percentages."""
+    if value is None:
+        return "–"
+    if kind == "int":
+        return f"{value:,}"
+    if kind == "pct":
+        return f"{value * 100:.1f} %"
+    if kind == "num":
+        return f"{value:.2f}"
+    if kind == "hours":
+        return f"{value:.1f} h" if value < 48 else f"{value / 24:.1f} days"
+    return str(value)
+
+
+def csv_value(value, kind: str):
+    if value is None:
+        return ""
+    if kind in ("pct", "num", "hours"):
+        return round(value, 4)
+    return value
+
+
+_FUNNEL_COLUMNS = [
+    Column("eligible"),
+    Column("proposed"),
+    Column("offered"),
+    Column("both accepted"),
+    Column("met"),
+    Column("mean rating (1–5)", "num"),
+    Column("declined"),
+    Column("expired"),
+    Column("of which nobody answered"),
+    Column("both accepted, of offered", "pct"),
+    Column("median time to answer", "hours"),
+]
+
+
+def _funnel_row(label: str, f: Funnel) -> tuple:
+    return (
+        label,
+        f.eligible,
+        f.proposed,
+        f.offered,
+        f.connected,
+        f.met,
+        f.rating_sum / f.ratings if f.ratings else None,
+        f.declined,
+        f.expired,
+        f.no_answer,
+        rate(f.connected, f.offered),
+        f.median_answer_hours,
+    )
+
+
+def _by_measure(data: InsightsData) -> dict[str, dict]:
+    result: dict[str, dict] = defaultdict(dict)
+    for b in data.breakdowns:
+        result[b.measure][b.key] = b
+    return result
+
+
+def at_a_glance(data: InsightsData) -> list[tuple[str, str]]:
+    """The few figures to read first, each also in a table further down."""
+    figures = []
+    if data.rounds:
+        last = data.rounds[-1]
+        figures += [
+            (
+                f"both accepted, of offered, in round #{last.round_id}",
+                display(rate(last.connected, last.offered), "pct"),
+            ),
+            (
+                f"met, of both accepted, in round #{last.round_id}",
+                display(rate(last.met, last.connected), "pct"),
+            ),
+        ]
+    specialty = _by_measure(data).get("specialty", {})
+    known = sum(b.connected for k, b in specialty.items() if k != "unknown")
+    cross = specialty["cross"].connected if "cross" in specialty else 0
+    figures.append(
+        ("connections across specialties", display(rate(cross, known), "pct"))
+    )
+    if data.rollup is not None:
+        figures.append(("Gini of exposure", display(data.rollup.gini, "num")))
+    h = data.health
+    figures.append(
+        (
+            "failed emails and open reports",
+            f"{h.emails_failed:,} and {h.reports_open:,}",
+        )
+    )
+    return figures
+
+
+def build_tables(data: InsightsData) -> dict[str, Table]:
+    tables = [
+        Table(
+            "rounds",
+            "Funnel per round",
+            "The last rounds, oldest first: who could be introduced, what was "
+            "proposed and offered, how many pairs both accepted and met.",
+            [Column("round", "text"), *_FUNNEL_COLUMNS],
+            [
+                (f"#{f.round_id} {f.round.created_at:%d %b}", *_funnel_row("", f)[1:])
+                for f in data.rounds
+            ],
+            Chart("bar", (2, 3, 4, 5)),
+        ),
+        Table(
+            "weeks",
+            "Funnel per week",
+            "Introductions by the week they were proposed (Monday, UTC), "
+            "member-requested ones included.",
+            [Column("week", "text"), *_FUNNEL_COLUMNS],
+            [_funnel_row(f"{w.week:%d %b %Y}", w) for w in data.weeks],
+            Chart("bar", (2, 3, 4, 5)),
+        ),
+        _onboarding(data),
+        _mission(data),
+        _roles(data),
+        _left_out(data),
+        _fairness(data),
+        _waiting(data),
+        _calibration(data),
+        _components(data),
+        _health(data),
+    ]
+    return {t.name: t for t in tables}
+
+
+def _onboarding(data: InsightsData) -> Table:
+    steps = [
+        ("signed up", "signed_up"),
+        ("verified their email", "verified"),
+        ("chose 3 or more interests", "interests"),
+        ("set a goal", "goals"),
+        ("were offered a first intro", "offered"),
+        ("made a first connection", "connected"),
+    ]
+    totals = [sum(getattr(c, attr) for c in data.cohorts) for _, attr in steps]
+    rows = []
+    for n, (label, _) in enumerate(steps):
+        before = totals[n - 1] if n else totals[0]
+        rows.append(
+            (
+                label,
+                totals[n],
+                rate(totals[n], totals[0]),
+                before - totals[n] if n else None,
+            )
+        )
+    return Table(
+        "onboarding",
+        "Onboarding funnel",
+        "All members by how far they got; each step counts those who also "
+        "passed every step before it. “Stopped here” is who did not go on from "
+        "the step above.",
+        [
+            Column("step", "text"),
+            Column("members"),
+            Column("share of sign-ups", "pct"),
+            Column("stopped here"),
+        ],
+        rows,
+        Chart("hbar", (1,)),
+    )
+
+
+def _mission(data: InsightsData) -> Table:
+    measures = _by_measure(data)
+    rows = []
+    for measure, label in MISSION:
+        keys = measures.get(measure, {})
+        cross = keys.get("cross")
+        known = sum(b.connected for k, b in keys.items() if k != "unknown")
+        known_proposed = sum(b.proposed for k, b in keys.items() if k != "unknown")
+        rows.append(
+            (
+                label,
+                cross.connected if cross else 0,
+                known,
+                rate(cross.connected if cross else 0, known),
+                rate(cross.proposed if cross else 0, known_proposed),
+            )
+        )
+    return Table(
+        "mission",
+        "The mission: connections across silos",
+        "Connections (both accepted) in the last rounds whose two members differ, "
+        "among those where both are known; beside it, the same share among all "
+        "proposed intros. Time zones differ when their UTC offsets differ in "
+        "mid-January.",
+        [
+            Column("measure", "text"),
+            Column("connections across"),
+            Column("connections (both known)"),
+            Column("share of connections", "pct"),
+            Column("share of proposed", "pct"),
+        ],
+        rows,
+        Chart("hbar", (3, 4), percent=True),
+    )
+
+
+def _roles(data: InsightsData) -> Table:
+    keys = _by_measure(data).get("roles", {})
+    total = sum(b.connected for b in keys.values())
+    rows = [
+        (key, b.proposed, b.connected, rate(b.connected, total))
+        for key, b in sorted(keys.items(), key=lambda kv: -kv[1].connected)
+    ]
+    return Table(
+        "roles",
+        "Role mix of connections",
+        "Which roles meet which, in the last rounds.",
+        [
+            Column("roles", "text"),
+            Column("proposed"),
+            Column("connections"),
+            Column("share of connections", "pct"),
+        ],
+        rows,
+        Chart("hbar", (2,)),
+    )
+
+
+def _left_out(data: InsightsData) -> Table:
+    return Table(
+        "left_out",
+        "Members left out per round",
+        "Eligible members a round could not pair, by reason; they come first in "
+        "the next round.",
+        [
+            Column("round", "text"),
+            Column("odd one out"),
+            Column("no good match"),
+            Column("capacity"),
+        ],
+        [
+            (
+                f"#{f.round_id} {f.round.created_at:%d %b}",
+                f.left_odd_one_out,
+                f.left_no_candidate,
+                f.left_capacity,
+            )
+            for f in data.rounds
+        ],
+        Chart("bar", (1, 2, 3)),
+    )
+
+
+def _fairness(data: InsightsData) -> Table:
+    r = data.rollup
+    rows = []
+    if r is not None:
+        rows = [
+            ("members (onboarded, or introduced)", r.members, "int"),
+            ("intros, counted once per member in them", r.member_intros, "int"),
+            (
+                f"share of those going to the top 1 % ({r.top_members:,} members)",
+                r.top_share,
+                "pct",
+            ),
+            (
+                "Gini coefficient (0 = everyone equally, 1 = one member has all)",
+                r.gini,
+                "num",
+            ),
+        ]
+    return Table(
+        "fairness",
+        "Fairness of exposure",
+        "How evenly intros are spread over members, all time.",
+        [Column("figure", "text"), Column("value", "text")],
+        [(label, display(value, kind)) for label, value, kind in rows],
+    )
+
+
+def _waiting(data: InsightsData) -> Table:
+    today = data.now.date()
+    return Table(
+        "waiting",
+        "Members waiting longest",
+        "Members who can be introduced (active, onboarded, not paused), by the "
+        "time since their last intro, or since onboarding if they never had one.",
+        [
+            Column("member", "text"),
+            Column("waiting since", "text"),
+            Column("days"),
+        ],
+        [
+            (
+                w.profile.name,
+                f"{w.waiting_since:%d %b %Y}",
+                (today - w.waiting_since.date()).days,
+            )
+            for w in data.waiting
+        ],
+    )
+
+
+def _calibration(data: InsightsData) -> Table:
+    deciles = _by_measure(data).get("decile", {})
+    rows = []
+    for decile in range(1, 11):
+        b = deciles.get(str(decile))
+        if b is None:
+            continue
+        rows.append(
+            (
+                f"{decile}",
+                b.offered,
+                b.connected,
+                rate(b.connected, b.offered),
+                b.met,
+                rate(b.met, b.connected),
+            )
+        )
+    return Table(
+        "calibration",
+        "Calibration: outcomes by score decile",
+        "Each round's intros split into ten groups by score (1 = lowest tenth); "
+        "if the score predicts what happens, the rates rise with the decile.",
+        [
+            Column("score decile", "text"),
+            Column("offered"),
+            Column("both accepted"),
+            Column("both accepted, of offered", "pct"),
+            Column("met"),
+            Column("met, of both accepted", "pct"),
+        ],
+        rows,
+        Chart("line", (3, 5), percent=True),
+    )
+
+
+def _components(data: InsightsData) -> Table:
+    measures = _by_measure(data)
+    rows = []
+    for measure, label in COMPONENTS:
+        for key in ("yes", "no"):
+            b = measures.get(measure, {}).get(key)
+            if b is None:
+                continue
+            rows.append(
+                (
+                    f"{label}: {key}",
+                    b.offered,
+                    rate(b.connected, b.offered),
+                    rate(b.met, b.connected),
+                )
+            )
+    return Table(
+        "components",
+        "Calibration: outcomes by score component",
+        "Intros with and without each part of the explanation they were proposed with.",
+        [
+            Column("component", "text"),
+            Column("offered"),
+            Column("both accepted, of offered", "pct"),
+            Column("met, of both accepted", "pct"),
+        ],
+        rows,
+        Chart("hbar", (2, 3), percent=True),
+    )
+
+
+def _health(data: InsightsData) -> Table:
+    h = data.health
+    return Table(
+        "health",
+        "Health",
+        "Right now.",
+        [Column("figure", "text"), Column("count")],
+        [
+            ("emails waiting to be sent", h.emails_pending),
+            ("emails given up on (failed)", h.emails_failed),
+            ("reports open", h.reports_open),
+            ("members suspended", h.members_suspended),
+            (
+                f"members paused automatically, last {AUTO_PAUSE_DAYS} days",
+                h.auto_pauses,
+            ),
+        ],
+    )
