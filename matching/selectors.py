@@ -32,11 +32,13 @@ _BINARY_TYPES = {
     "bool": "?",
 }
 
-_FREQUENCY_DAYS = {
-    Profile.Frequency.WEEKLY: 7,
-    Profile.Frequency.BIWEEKLY: 14,
-    Profile.Frequency.MONTHLY: 30,
+# A cadence is a whole number of weekly rounds, so that each member has a phase.
+CADENCE_WEEKS = {
+    Profile.Frequency.WEEKLY: 1,
+    Profile.Frequency.BIWEEKLY: 2,
+    Profile.Frequency.MONTHLY: 4,
 }
+_WEEK_SECONDS = 7 * 24 * 3600
 
 
 def _read_array(raw: memoryview, pos: int, kind: str) -> tuple[np.ndarray, int]:
@@ -144,6 +146,12 @@ JOIN profiles_user u ON u.id = p.user_id AND u.is_active
 JOIN interest_counts ic ON ic.profile_id = p.id AND ic.n >= %(min_interests)s
 LEFT JOIN profiles_specialty s ON s.id = p.specialty_id
 LEFT JOIN open_intros oi ON oi.member_id = p.id
+CROSS JOIN LATERAL (
+    SELECT CASE p.intro_frequency
+        WHEN 'weekly' THEN %(weekly)s
+        WHEN 'biweekly' THEN %(biweekly)s
+        ELSE %(monthly)s END::int AS weeks
+) AS c
 WHERE p.intro_frequency <> 'paused'
   AND (p.paused_until IS NULL OR p.paused_until <= %(today)s)
   AND coalesce(oi.n, 0) < p.max_open_intros
@@ -156,12 +164,23 @@ WHERE p.intro_frequency <> 'paused'
   )
   AND (
       p.last_intro_at IS NULL
-      OR p.last_intro_at <= %(now)s - make_interval(days => CASE p.intro_frequency
-          WHEN 'weekly' THEN %(weekly)s
-          WHEN 'biweekly' THEN %(biweekly)s
-          ELSE %(monthly)s END) + %(grace)s
+      OR (
+          p.last_intro_at <= %(now)s - make_interval(weeks => c.weeks) + %(grace)s
+          AND mod(p.id, c.weeks) = mod(%(week)s, c.weeks)
+      )
+      OR p.last_intro_at <= %(now)s - make_interval(weeks => 2 * c.weeks) + %(grace)s
   )
 """
+
+
+def round_week(now: datetime) -> int:
+    """The number of the week a round at `now` belongs to, for cadence phases.
+
+    Weeks of the Unix epoch, which begin on Thursdays at 00:00 UTC: far from the
+    scheduled round (MATCHING_ROUND_CRONTAB, Tuesdays by default), so that a round
+    starting a little early or late stays in its week.
+    """
+    return int(now.timestamp() // _WEEK_SECONDS)
 
 
 def members_eligible(*, now: datetime | None = None) -> EligibleMembers:
@@ -170,9 +189,16 @@ def members_eligible(*, now: datetime | None = None) -> EligibleMembers:
     Eligible: active user with a verified, deliverable (not suppressed) email
     address, at least MIN_INTERESTS
     active interests, not paused (by frequency or date), fewer open introductions
-    than they allow, and due: their last introduction is at least their frequency
-    old (less a grace period, so that a round that starts a little early still
-    serves the members of the previous one).
+    than they allow, and due. Due: their cadence (1, 2 or 4 weeks) has passed since
+    their last introduction, less MATCHING_DUE_GRACE_HOURS because rounds run on a
+    schedule and one may start a little early, and this round falls in their
+    phase: the round's week number and their id agree modulo the cadence. The
+    phase spreads members of one cadence evenly over the weeks, so that every
+    round's pool is a cross-section of the community rather than the leftovers of
+    the round before. A member introduced off their phase (say, after changing
+    cadence) waits for the first round of their phase once due. Members never
+    introduced, or idle for two cadences (back from a pause), are due in any round:
+    they have waited long enough.
     """
     now = now or timezone.now()
     params = {
@@ -180,9 +206,10 @@ def members_eligible(*, now: datetime | None = None) -> EligibleMembers:
         "min_interests": settings.MIN_INTERESTS,
         "today": timezone.localdate(now),
         "now": now,
-        "weekly": _FREQUENCY_DAYS[Profile.Frequency.WEEKLY],
-        "biweekly": _FREQUENCY_DAYS[Profile.Frequency.BIWEEKLY],
-        "monthly": _FREQUENCY_DAYS[Profile.Frequency.MONTHLY],
+        "weekly": CADENCE_WEEKS[Profile.Frequency.WEEKLY],
+        "biweekly": CADENCE_WEEKS[Profile.Frequency.BIWEEKLY],
+        "monthly": CADENCE_WEEKS[Profile.Frequency.MONTHLY],
+        "week": round_week(now),
         "grace": timedelta(hours=settings.MATCHING_DUE_GRACE_HOURS),
     }
     cols = copy_out(

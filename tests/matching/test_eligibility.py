@@ -72,25 +72,6 @@ def test_it_skips_a_member_at_their_open_intro_limit(make_member, make_intro):
     assert room == {other.pk: 1, third.pk: 2}
 
 
-@pytest.mark.parametrize(
-    ("frequency", "days_ago", "due"),
-    [
-        (Profile.Frequency.WEEKLY, 3, False),
-        (Profile.Frequency.WEEKLY, 7, True),
-        (Profile.Frequency.BIWEEKLY, 10, False),
-        (Profile.Frequency.BIWEEKLY, 14, True),
-        (Profile.Frequency.MONTHLY, 20, False),
-        (Profile.Frequency.MONTHLY, 31, True),
-    ],
-)
-def test_it_waits_for_the_members_frequency(make_member, frequency, days_ago, due):
-    member = make_member(
-        intro_frequency=frequency,
-        last_intro_at=timezone.now() - timedelta(days=days_ago),
-    )
-    assert (member.pk in eligible_ids()) is due
-
-
 def test_members_left_out_last_round_come_first_then_who_waited_longest(
     make_member,
 ):
