@@ -81,7 +81,8 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", SITE_URL)
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # django.contrib.admin, with staff signing in through allauth (grapevyne/admin.py)
+    "grapevyne.apps.GrapevyneAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -92,6 +93,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "django_htmx",
     "django_countries",
     "django_ratelimit",
@@ -210,6 +212,11 @@ ACCOUNT_RATE_LIMITS_ENABLED = env_bool("ACCOUNT_RATE_LIMITS_ENABLED", True)
 # connect directly, as in development; never more than there are, or a client
 # could pick its own address).
 ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+
+# Second factor: an authenticator app (TOTP) with recovery codes, which members may
+# turn on and staff must have to enter the admin (grapevyne/admin.py).
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Grapevyne"
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"

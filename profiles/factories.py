@@ -1,5 +1,6 @@
 import factory
 from allauth.account.models import EmailAddress
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.utils.text import slugify
 
 from .models import (
@@ -33,6 +34,14 @@ class UserFactory(factory.django.DjangoModelFactory):
             )
         if create:
             self.save()
+
+    @factory.post_generation
+    def totp(self, create, extracted, **kwargs):
+        """Staff have an authenticator app unless a test asks for totp=False (the
+        admin wants one); its secret is kept on the instance for making codes."""
+        if create and self.is_staff and extracted is not False:
+            self.totp_secret = generate_totp_secret()
+            TOTP.activate(self, self.totp_secret)
 
 
 class SpecialtyFactory(factory.django.DjangoModelFactory):

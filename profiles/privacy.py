@@ -35,6 +35,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.models import Session
@@ -136,6 +137,15 @@ def _account(profile: Profile) -> dict:
             {"email": s.email, "reason": s.get_reason_display(), "since": s.created_at}
             for s in SuppressedAddress.objects.filter(profile=profile).order_by("pk")
         ],
+        # Which second factors are on, never their secrets.
+        "second_factors": [
+            {
+                "type": a.get_type_display(),
+                "created_at": a.created_at,
+                "last_used_at": a.last_used_at,
+            }
+            for a in Authenticator.objects.filter(user=user).order_by("pk")
+        ],
     }
 
 
@@ -233,6 +243,7 @@ def profiles_erase(*, user: User, profile: Profile | None) -> None:
     # Logged out everywhere, not just in the browser that asked.
     Session.objects.filter(session_key__in=_user_session_keys(user)).delete()
     EmailAddress.objects.filter(user=user).delete()
+    Authenticator.objects.filter(user=user).delete()
     # Suggested tags belong to the taxonomy now; only the link to the member goes.
     Interest.objects.filter(suggested_by=user).update(suggested_by=None)
     # The admin's history keeps what was done, not to whom.
@@ -262,6 +273,7 @@ register(
         Block,
         Interest,
         EmailAddress,
+        Authenticator,
         LogEntry,
         SuppressedAddress,
     ],

@@ -1,6 +1,8 @@
 import pytest
 from django.core.cache import cache
 
+from profiles.factories import UserFactory
+
 
 @pytest.fixture(autouse=True)
 def _isolated_cache():
@@ -22,3 +24,10 @@ def _mail_only_through_the_outbox(settings):
     Tests that need another backend (a flaky server, anymail's) set their own.
     """
     settings.MAILERS = {"default": {"BACKEND": "tests.mail_guard.OutboxOnlyBackend"}}
+
+
+@pytest.fixture
+def admin_user(db):
+    """pytest-django's admin_user (and admin_client), as the admin wants staff:
+    a verified email address and an authenticator app."""
+    return UserFactory(is_staff=True, is_superuser=True, email="admin@example.com")

@@ -2,6 +2,7 @@ import json
 from datetime import time
 
 import pytest
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.urls import reverse
 from django.utils import timezone
 
@@ -120,6 +121,17 @@ def export_of(client, profile):
     response = client.post(reverse("data_export"))
     assert response.status_code == 200
     return response, json.loads(response.content)
+
+
+def test_the_export_names_the_second_factors_but_never_their_secrets(client, world):
+    secret = generate_totp_secret()
+    TOTP.activate(world["alice"].user, secret)
+
+    _, data = export_of(client, world["alice"])
+
+    factors = data["profiles"]["account"]["second_factors"]
+    assert [f["type"] for f in factors] == ["TOTP Authenticator"]
+    assert secret not in json.dumps(data)
 
 
 def intro_in(data, intro):

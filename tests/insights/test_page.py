@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -26,6 +27,8 @@ def staff_client(client, history):
     staff = ProfileFactory(display_name="Staff member").user
     staff.is_staff = True
     staff.save()
+    # The admin (whose index links here) wants staff with an authenticator app.
+    TOTP.activate(staff, generate_totp_secret())
     client.force_login(staff)
     return client
 
