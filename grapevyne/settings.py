@@ -156,13 +156,21 @@ DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_str("REDIS_URL", "redis://127.0.0.1:6379/0")
+# A cache outage degrades to per-process memory instead of failing requests (see
+# grapevyne/cache.py): each Redis call waits at most CACHE_SOCKET_TIMEOUT seconds,
+# and after a failure Redis is tried again CACHE_RETRY_SECONDS later.
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "grapevyne.cache.ResilientRedisCache",
         # Its own Redis database, next to the broker's on the same server:
         # clearing the cache must never flush the broker.
         "LOCATION": env_str("CACHE_URL", cache_url_for(REDIS_URL)),
         "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "grapevyne"),
+        "OPTIONS": {
+            "socket_connect_timeout": env_float("CACHE_SOCKET_TIMEOUT", 0.5),
+            "socket_timeout": env_float("CACHE_SOCKET_TIMEOUT", 0.5),
+            "retry_seconds": env_float("CACHE_RETRY_SECONDS", 10),
+        },
     }
 }
 
@@ -344,6 +352,21 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_RESULT_EXPIRES = timedelta(days=1)
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE: dict = {}
+# Web requests publish tasks (emails after a state change): with the broker down
+# or hanging, a publish gives up after these many seconds instead of holding the
+# request; the outbox sweep delivers what was not enqueued.
+CELERY_BROKER_CONNECTION_TIMEOUT = env_float("CELERY_BROKER_TIMEOUT", 1.0)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": CELERY_BROKER_CONNECTION_TIMEOUT,
+    "socket_timeout": env_float("CELERY_BROKER_SOCKET_TIMEOUT", 1.0),
+    # A publish without retry (outbox_dispatch) connects once; publishes with
+    # retry (workers fanning out) follow CELERY_TASK_PUBLISH_RETRY_POLICY instead.
+    "max_retries": 0,
+}
+# Every task is stopped past these many seconds (soft: an exception the task can
+# handle; hard: its process is killed); tasks that need longer set their own.
+CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 300)
+CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 360)
 
 # Grapevyne product rules.
 MIN_INTERESTS = 3
@@ -401,6 +424,19 @@ MATCHING_AUTO_PAUSE_AFTER = env_int("MATCHING_AUTO_PAUSE_AFTER", 3)
 # A member is due when their last intro is this much less than their frequency old,
 # so that a weekly round a few minutes early still serves weekly members.
 MATCHING_DUE_GRACE_HOURS = env_int("MATCHING_DUE_GRACE_HOURS", 12)
+# Time limits of the long round steps (load, then pair and write), in seconds;
+# score_block runs under CELERY_TASK_TIME_LIMIT like every other task.
+MATCHING_ROUND_TIME_LIMIT = env_int("MATCHING_ROUND_TIME_LIMIT", 1800)
+MATCHING_ROUND_SOFT_TIME_LIMIT = env_int(
+    "MATCHING_ROUND_SOFT_TIME_LIMIT", MATCHING_ROUND_TIME_LIMIT - 60
+)
+# The watchdog (every MATCHING_WATCHDOG_SECONDS) dispatches again the missing steps
+# of a round that made no progress for MATCHING_STALL_SECONDS while scoring (plus
+# MATCHING_ROUND_TIME_LIMIT while pending, pairing or writing). Keep it above
+# CELERY_TASK_TIME_LIMIT: a block still running would be scored twice (harmless,
+# blocks are idempotent, but wasted).
+MATCHING_STALL_SECONDS = env_int("MATCHING_STALL_SECONDS", 600)
+MATCHING_WATCHDOG_SECONDS = env_int("MATCHING_WATCHDOG_SECONDS", 60)
 # When the round runs: five crontab fields, minute hour day-of-month month
 # day-of-week (default Tuesdays 14:00 UTC, once a week).
 MATCHING_ROUND_CRONTAB = env_str("MATCHING_ROUND_CRONTAB", "0 14 * * tue")
@@ -431,6 +467,11 @@ CELERY_BEAT_SCHEDULE["matching-round"] = {
     "task": "matching.tasks.start_round",
     "schedule": _crontab("MATCHING_ROUND_CRONTAB", MATCHING_ROUND_CRONTAB),
     "kwargs": {"trigger": "beat"},
+}
+CELERY_BEAT_SCHEDULE["matching-watchdog"] = {
+    "task": "matching.tasks.watch_rounds",
+    "schedule": timedelta(seconds=MATCHING_WATCHDOG_SECONDS),
+    "options": {"expires": MATCHING_WATCHDOG_SECONDS},
 }
 
 # --- Introductions ---
@@ -470,6 +511,8 @@ CELERY_BEAT_SCHEDULE["insights-rollup"] = {
 # minute) is older than this; it pings HEALTHZ_REDIS_URL (the broker by default).
 HEALTHZ_BEAT_MAX_AGE = env_int("HEALTHZ_BEAT_MAX_AGE", 180)
 HEALTHZ_REDIS_URL = env_str("HEALTHZ_REDIS_URL", CELERY_BROKER_URL)
+# Seconds each Redis probe may take, so /healthz answers within 2 s when Redis hangs.
+HEALTHZ_TIMEOUT = env_float("HEALTHZ_TIMEOUT", 0.5)
 # Load balancers probe over plain HTTP, often without the forwarded-proto header.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 # grapevyne is not an installed app, so autodiscovery would not find its tasks.

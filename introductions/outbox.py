@@ -77,8 +77,6 @@ def outbox_enqueue(
     new event with its own key. An address on the suppression list gets a row
     marked suppressed, and nothing is sent.
     """
-    from .tasks import send_outbox_email
-
     if not rendered.text_body.strip():
         raise ValueError(f"Email {event_key!r} has no plain-text part")
     now = _now(now)
@@ -110,10 +108,31 @@ def outbox_enqueue(
     if not created:
         return None
     if not suppressed:
-        # robust: a broker outage must not fail the request that already committed;
-        # the sweep sends what was not enqueued.
-        transaction.on_commit(lambda: send_outbox_email.delay(email.pk), robust=True)
+        transaction.on_commit(lambda: outbox_dispatch(email_id=email.pk))
     return email
+
+
+def outbox_dispatch(*, email_id: int, countdown: float | None = None) -> bool:
+    """Hand a committed outbox email to a worker, if the broker takes it at once.
+
+    Called from web requests: with the broker down or hanging, the publish gives up
+    within the broker timeouts in settings, without retrying, and the request goes
+    on; the outbox sweep sends the email once the broker is back.
+    """
+    from .tasks import send_outbox_email
+
+    try:
+        send_outbox_email.apply_async(
+            (email_id,), countdown=countdown, retry=False, ignore_result=True
+        )
+    except Exception as exc:  # whatever the broker raises, the row is safe
+        logger.warning(
+            "Broker unavailable (%s): outbox email %d left for the sweep",
+            type(exc).__name__,
+            email_id,
+        )
+        return False
+    return True
 
 
 def intro_event_key(intro: Introduction, recipient: Profile, kind: str) -> str:
@@ -351,8 +370,6 @@ def delivery_record(*, event, now: datetime | None = None) -> DeliveryEvent | No
     hard after OUTBOX_SOFT_BOUNCE_LIMIT. A repeated webhook changes nothing twice.
     Returns None for an event about no email of ours (ignored).
     """
-    from .tasks import send_outbox_email
-
     now = _now(now)
     email = _find_row(event)
     if email is None:
@@ -392,10 +409,9 @@ def delivery_record(*, event, now: datetime | None = None) -> DeliveryEvent | No
             )
             delay = SOFT_BOUNCE_BACKOFF * 2 ** (email.soft_bounces - 1)
             transaction.on_commit(
-                lambda: send_outbox_email.apply_async(
-                    (email.pk,), countdown=delay.total_seconds()
-                ),
-                robust=True,
+                lambda: outbox_dispatch(
+                    email_id=email.pk, countdown=delay.total_seconds()
+                )
             )
     elif kind == "bounced":
         email.delivery = OutboxEmail.Delivery.BOUNCED

@@ -29,8 +29,15 @@ def _readable(value) -> str:
 def _queue_dry_run() -> None:
     from .tasks import start_round
 
+    # Never holds the admin's request when the broker is down: no retry, no result
+    # to subscribe to (the round shows up in this list), and a failure is logged.
     transaction.on_commit(
-        lambda: start_round.delay(trigger=Round.Trigger.ADMIN, dry_run=True)
+        lambda: start_round.apply_async(
+            kwargs={"trigger": Round.Trigger.ADMIN, "dry_run": True},
+            retry=False,
+            ignore_result=True,
+        ),
+        robust=True,
     )
 
 

@@ -37,6 +37,11 @@ class Round(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    dispatched_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When its remaining steps were last handed to the workers.",
+    )
     error = models.TextField(blank=True)
 
     block_size = models.PositiveIntegerField(default=0)

@@ -6,15 +6,23 @@ start_round (beat, command or admin) → chord(score_block × blocks) → finish
 import logging
 
 from celery import Task, chord, shared_task
+from django.conf import settings
 from django.db import InterfaceError, OperationalError
 
-from . import selectors, services
+from . import selectors, services, watchdog
+from .models import Round
 
 logger = logging.getLogger(__name__)
 
 # A dropped database connection or a deadlock is worth retrying; a bug is not.
 _RETRYABLE = (OperationalError, InterfaceError)
 _RETRY = {"max_retries": 5, "retry_backoff": True, "retry_backoff_max": 300}
+# Loading a whole population, or pairing and writing it, takes longer than the
+# default task time limits allow (minutes at a million members); blocks do not.
+_LONG = {
+    "soft_time_limit": settings.MATCHING_ROUND_SOFT_TIME_LIMIT,
+    "time_limit": settings.MATCHING_ROUND_TIME_LIMIT,
+}
 
 
 class RoundStep(Task):
@@ -43,6 +51,7 @@ class RoundStep(Task):
 
 def dispatch_blocks(round_id: int) -> None:
     """Score the round's unscored blocks in parallel, then finish it."""
+    watchdog.round_mark_dispatched(round_id=round_id)
     blocks = services.round_blocks_pending(round_id=round_id)
     if not blocks:
         finish_round.delay(round_id)
@@ -52,7 +61,7 @@ def dispatch_blocks(round_id: int) -> None:
     )
 
 
-@shared_task(bind=True, base=RoundStep, autoretry_for=_RETRYABLE, **_RETRY)
+@shared_task(bind=True, base=RoundStep, autoretry_for=_RETRYABLE, **_RETRY, **_LONG)
 def start_round(
     self, *, trigger: str = "beat", dry_run: bool = False, round_id: int | None = None
 ) -> int | None:
@@ -86,7 +95,12 @@ def score_block(self, round_id: int, block: int) -> int:
 
 
 @shared_task(
-    bind=True, base=RoundStep, step="finish: ", autoretry_for=_RETRYABLE, **_RETRY
+    bind=True,
+    base=RoundStep,
+    step="finish: ",
+    autoretry_for=_RETRYABLE,
+    **_RETRY,
+    **_LONG,
 )
 def finish_round(self, round_id: int) -> int:
     return services.round_finish(round_id=round_id).pairs_chosen
@@ -98,3 +112,20 @@ def resume_round(self, round_id: int) -> int:
     services.round_reopen(round_id=round_id)
     start_round.delay(round_id=round_id)
     return round_id
+
+
+@shared_task(bind=True, autoretry_for=_RETRYABLE, **_RETRY)
+def watch_rounds(self) -> int:
+    """Dispatch again what a stalled round is missing (see matching/watchdog.py)."""
+    stalled = watchdog.rounds_claim_stalled()
+    for round_ in stalled:
+        logger.warning(
+            "Round %d made no progress while %s; dispatching its missing steps again",
+            round_.round_id,
+            round_.status,
+        )
+        if round_.status == Round.Status.PENDING:
+            start_round.delay(round_id=round_.round_id)
+        else:
+            dispatch_blocks(round_.round_id)
+    return len(stalled)

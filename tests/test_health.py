@@ -99,13 +99,12 @@ def test_it_fails_when_redis_is_unreachable(client, settings, closed_port_url):
 
 
 @pytest.mark.django_db
-def test_it_fails_the_beat_check_when_the_cache_is_unreachable(client, closed_port_url):
+def test_it_fails_the_cache_and_beat_checks_when_the_cache_is_unreachable(
+    client, settings, closed_port_url
+):
     beat_tick()
     unreachable = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": closed_port_url,
-        }
+        "default": {**settings.CACHES["default"], "LOCATION": closed_port_url}
     }
 
     # A context manager, so that the real cache is back before conftest clears it.
@@ -113,8 +112,12 @@ def test_it_fails_the_beat_check_when_the_cache_is_unreachable(client, closed_po
         response = client.get("/healthz")
 
     assert response.status_code == 503
-    assert response.json()["failed"] == ["beat"]
-    assert response.json()["checks"]["beat"]["error"] == "ConnectionError"
+    body = response.json()
+    assert body["failed"] == ["cache", "beat"]
+    assert body["checks"]["cache"]["error"] == "ConnectionError"
+    # Read from Redis itself: the cache's in-memory fallback does not hide it.
+    assert body["checks"]["beat"]["error"] == "cache unavailable"
+    assert body["checks"]["redis"]["ok"] is True
 
 
 @pytest.mark.django_db
