@@ -14,7 +14,7 @@ from .models import (
     Profile,
     Specialty,
 )
-from .validators import validate_pause_end
+from .validators import normalise_text, validate_pause_end, validate_visible_text
 
 # Which career stages make sense for which role; anything else is a typo.
 STAGES_FOR_ROLE = {
@@ -73,8 +73,29 @@ class AboutForm(forms.ModelForm):
         country.choices = [("", "Choose your country"), *list(country.choices)[1:]]
         self.fields["npi"].widget.attrs.update(inputmode="numeric", autocomplete="off")
 
+    def _clean_visible(self, name: str, what: str) -> str:
+        """Normalised; when given at all, something a reader can see the right
+        way round. Stored values are left as they are until the member saves."""
+        value = normalise_text(self.cleaned_data[name])
+        if value:
+            validate_visible_text(value, what=what)
+        elif self.cleaned_data[name]:
+            raise forms.ValidationError(
+                f"{what} needs at least one visible letter.", code="no_visible_letter"
+            )
+        return value
+
     def clean_display_name(self) -> str:
-        return " ".join(self.cleaned_data["display_name"].split())
+        return self._clean_visible("display_name", "Your name")
+
+    def clean_institution(self) -> str:
+        return self._clean_visible("institution", "The institution")
+
+    def clean_city(self) -> str:
+        return self._clean_visible("city", "The city")
+
+    def clean_region(self) -> str:
+        return self._clean_visible("region", "The state or region")
 
     def clean_npi(self) -> str:
         return self.cleaned_data["npi"].replace(" ", "").replace("-", "")

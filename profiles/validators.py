@@ -1,3 +1,5 @@
+import unicodedata
+
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
@@ -40,4 +42,52 @@ def validate_pause_end(value) -> None:
     if value is not None and value <= timezone.localdate():
         raise ValidationError(
             "Pick a date in the future, or leave it empty.", code="pause_end_past"
+        )
+
+
+# Direction overrides and isolates (U+202A-U+202E, U+2066-U+2069) make a name read
+# backwards or swallow what follows it on the page.
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+# Invisible, and no script needs them inside a name: zero-width space, word joiner,
+# byte order mark, Mongolian vowel separator, soft hyphen. (The zero-width joiner
+# and non-joiner stay: Persian and Indic names need them.)
+INVISIBLE = dict.fromkeys(map(ord, "\u200b\u2060\ufeff\u180e\u00ad"))
+# Letters by Unicode's count that show nothing: the Hangul fillers.
+BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0")
+
+
+def normalise_text(value: str) -> str:
+    """A name or place as we store it: NFKC (so full-width and compatibility forms
+    read as what they look like), invisible characters dropped, whitespace
+    collapsed."""
+    # Dropped first: removed after, they could leave a letter and a combining mark
+    # side by side that NFKC would have composed.
+    value = unicodedata.normalize("NFKC", value.translate(INVISIBLE))
+    return " ".join(value.split())
+
+
+def _has_visible_letter(value: str) -> bool:
+    return any(
+        unicodedata.category(ch).startswith("L") and ch not in BLANK_LETTERS
+        for ch in value
+    )
+
+
+def validate_visible_text(value: str, *, what: str = "This") -> None:
+    """Refuse text that would display as nothing, or reversed: it needs a visible
+    letter, and no direction overrides or control characters."""
+    if any(ch in BIDI_CONTROLS for ch in value):
+        raise ValidationError(
+            f"{what} contains characters that change the direction of the text. "
+            "Please type it plainly.",
+            code="bidi_control",
+        )
+    if any(unicodedata.category(ch) == "Cc" for ch in value):
+        raise ValidationError(
+            f"{what} contains control characters. Please type it plainly.",
+            code="control_character",
+        )
+    if not _has_visible_letter(value):
+        raise ValidationError(
+            f"{what} needs at least one visible letter.", code="no_visible_letter"
         )
