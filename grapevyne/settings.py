@@ -210,9 +210,11 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Grapevyne] "
 # a member whose address bounced fixes it.
 ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if not DEBUG else "http"
-# A clear "this email is already registered" error beats a silent second email for
-# a closed, members-only network.
-ACCOUNT_PREVENT_ENUMERATION = False
+# Physicians may not want their membership known: signup and password reset answer
+# the same whether or not an address is registered (a signup with a member's
+# address emails that member instead), and no email goes to unknown addresses.
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
 ACCOUNT_RATE_LIMITS_ENABLED = env_bool("ACCOUNT_RATE_LIMITS_ENABLED", True)
 # allauth limits logins and failed logins per client IP. Behind a TLS proxy or load
 # balancer every request comes from the proxy, so one busy minute would lock out

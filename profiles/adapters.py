@@ -1,5 +1,6 @@
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
+from allauth.core.internal import ratelimit
 from django.contrib.sites.shortcuts import get_current_site
 from django.core.mail import EmailMultiAlternatives
 from django.http import HttpRequest
@@ -11,8 +12,9 @@ from . import outbox, services
 
 class AccountAdapter(DefaultAccountAdapter):
     """Grapevyne's only customisation of allauth: every new login gets a profile,
-    members who have not finished onboarding are taken back to it, and allauth's
-    emails go out through the one outbox like every other email."""
+    members who have not finished onboarding are taken back to it, allauth's
+    emails go out through the one outbox like every other email, and the
+    failed-login lockout is per account and client."""
 
     def save_user(self, request, user, form, commit=True):
         user = super().save_user(request, user, form, commit=commit)
@@ -67,3 +69,13 @@ class AccountAdapter(DefaultAccountAdapter):
                 user=email_address.user, email=email_address.email
             )
         return confirmed
+
+    def _get_login_attempts_cache_key(self, request: HttpRequest, **credentials) -> str:
+        """The failed-login lockout counts per account *and* client address, so a
+        stranger who types a member's address wrong five times locks out only
+        themself, never the member. The address is allauth's own reading of the
+        client (TRUSTED_PROXY_COUNT), IPv6 taken by its /64 network as allauth's
+        per-address limits do; those limits (10 failures a minute per address) still
+        hold across accounts. allauth also clears this key after a password reset."""
+        account = super()._get_login_attempts_cache_key(request, **credentials)
+        return f"{account}:{ratelimit.get_ip(request)}"

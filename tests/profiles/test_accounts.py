@@ -2,6 +2,7 @@ import re
 
 import pytest
 from allauth.account.models import EmailAddress
+from django.contrib.messages import get_messages
 from django.core import mail
 from django.urls import reverse
 
@@ -65,12 +66,105 @@ def test_a_verified_member_without_a_finished_profile_lands_in_onboarding(client
     assert response.url == reverse("onboarding")
 
 
-def test_a_duplicate_email_gets_a_form_error(client):
+def test_signing_up_with_a_members_address_looks_like_a_new_signup(client):
+    # This asserted an "already registered" error, which told anyone whether an
+    # address belongs to a member (issue 11): now the page is the one a new
+    # signup gets, and the member is emailed instead.
     UserFactory(email="taken@example.org")
-    response = _signup(client, email="Taken@Example.org")
-    assert response.status_code == 200
-    assert "already registered" in response.text or "already exists" in response.text
+
+    taken = _signup(client, email="Taken@Example.org")
+    fresh = _signup(client.__class__(), email="fresh@example.org")
+
+    assert (taken.status_code, taken.url) == (fresh.status_code, fresh.url)
+    said = [
+        [str(m).replace(address, "ADDRESS") for m in get_messages(r.wsgi_request)]
+        for r, address in ((taken, "taken@example.org"), (fresh, "fresh@example.org"))
+    ]
+    assert said[0] == said[1]
+    page = client.get(taken.url)
+    assert "We sent an email to that address" in page.text
+    assert "already" not in page.text.lower()
     assert User.objects.filter(email__iexact="taken@example.org").count() == 1
+    to_member = [m for m in mail.outbox if m.to == ["taken@example.org"]]
+    assert len(to_member) == 1
+    assert "already" in to_member[0].body.lower()
+
+
+def test_password_reset_answers_the_same_for_an_unknown_address(client):
+    user = UserFactory()
+
+    known = client.post(reverse("account_reset_password"), {"email": user.email})
+    unknown = client.post(
+        reverse("account_reset_password"), {"email": "nobody@example.org"}
+    )
+    deliver_pending()  # allauth's email goes through the outbox
+
+    assert (known.status_code, known.url) == (unknown.status_code, unknown.url)
+    assert "If that address belongs to a member" in client.get(known.url).text
+    # The member gets the reset; an address that is no member's gets nothing.
+    assert [m.to for m in mail.outbox] == [[user.email]]
+
+
+def _fail_login(client, email, ip):
+    return client.post(
+        reverse("account_login"),
+        {"login": email, "password": "wrong-password-1"},
+        REMOTE_ADDR=ip,
+    )
+
+
+def test_a_stranger_failing_logins_cannot_lock_the_member_out(client):
+    user = UserFactory()
+    for _ in range(6):
+        _fail_login(client, user.email, "203.0.113.66")
+    assert (
+        "Too many failed login attempts"
+        in _fail_login(client, user.email, "203.0.113.66").text
+    )
+
+    response = client.post(
+        reverse("account_login"),
+        {"login": user.email, "password": TEST_PASSWORD},
+        REMOTE_ADDR="198.51.100.7",
+    )
+
+    assert response.status_code == 302
+    assert client.get(reverse("dashboard")).status_code == 200
+
+
+def test_failed_logins_still_lock_that_account_from_that_address(client):
+    user = UserFactory()
+    for _ in range(5):
+        _fail_login(client, user.email, "198.51.100.7")
+
+    response = client.post(
+        reverse("account_login"),
+        {"login": user.email, "password": TEST_PASSWORD},
+        REMOTE_ADDR="198.51.100.7",
+    )
+
+    assert response.status_code == 200
+    assert "Too many failed login attempts" in response.text
+
+
+def test_the_lockout_reads_the_client_address_behind_the_trusted_proxy(
+    client, settings
+):
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    user = UserFactory()
+
+    def log_in(password, client_ip):
+        return client.post(
+            reverse("account_login"),
+            {"login": user.email, "password": password},
+            headers={"X-Forwarded-For": client_ip},
+            REMOTE_ADDR="10.0.0.2",  # the proxy, the same for everyone
+        )
+
+    for _ in range(6):
+        log_in("wrong-password-1", "203.0.113.66")
+
+    assert log_in(TEST_PASSWORD, "198.51.100.7").status_code == 302
 
 
 def test_a_weak_or_mismatched_password_gets_a_form_error(client):
