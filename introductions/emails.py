@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from profiles.models import Profile
+from profiles.selectors import profile_shown
 
 from . import tokens
 from .calendar import slot_ics
@@ -87,6 +88,7 @@ def render_offer(
     other = intro.other_member(reader)
     context = _base_context(intro, reader) | {
         "other": other,
+        "other_shown": profile_shown(profile=other, reader=reader),
         "reasons": reasons_for(intro, reader).sentences,
         "accept_url": link(tokens.ACCEPT, member=reader, intro=intro),
         "decline_url": link(tokens.DECLINE, member=reader, intro=intro),
@@ -144,6 +146,7 @@ def render_connected(
     shown = intro_slots(intro, reader, data=data)
     context = _base_context(intro, reader) | {
         "other": other,
+        "other_shown": profile_shown(profile=other, reader=reader),
         "other_email": other.user.email,
         "reasons": reasons_for(intro, reader, data=data, now=now).sentences,
         "minutes": minutes,

@@ -138,6 +138,17 @@ class Introduction(models.Model):
         b = self.member_b or "a former member"
         return f"Intro #{self.pk}: {a} & {b} ({self.state})"
 
+    @classmethod
+    def looks_open(cls) -> models.Q:
+        """Intros at least one member still sees as open: the open states, and a
+        declined intro whose other side has not been told yet (to them it is an
+        offer waiting for answers until the deadline). Whatever closes an open
+        intro early (a block, a suspension) must close these too, or the other
+        side could tell a decline from silence."""
+        return models.Q(state__in=cls.OPEN_STATES) | models.Q(
+            state=cls.State.DECLINED, closed_notice_at__isnull=True
+        )
+
     def side_of(self, member: Profile) -> str:
         """ "a" or "b"; ValueError when the member is not part of this intro."""
         if member.pk == self.member_a_id:

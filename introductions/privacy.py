@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from profiles.models import Profile, User
 from profiles.privacy import FORMER_MEMBER, register
+from profiles.selectors import profile_shown
 
 from . import selectors, services
 from .explanations import Explanation
@@ -34,7 +35,7 @@ def _intro_entry(
     The other side's answer, decline reason and answer time never appear: the
     status is the one the member's dashboard shows, where the other's decline looks
     like an open offer until the deadline and then like an expired one. For the
-    same reason the closing time of an intro the other declined is its deadline.
+    same reason an intro that did not happen ends, for them, at its deadline.
     """
     side = intro.side_of(member)
     other = intro.other_member(member)
@@ -44,10 +45,12 @@ def _intro_entry(
     reason = getattr(intro, f"{side}_decline_reason")
     if status in ("offered", "waiting", "connected"):
         ended_at = None
-    elif (
-        intro.state == Introduction.State.DECLINED
-        and mine != Introduction.Response.DECLINED
-    ):
+    elif mine == Introduction.Response.DECLINED:
+        # Not closed_at: when the other declined first, that is their answer time.
+        ended_at = getattr(intro, f"{side}_responded_at")
+    elif status == "did not happen this time":
+        # An expiry is closed whenever the periodic task ran, a decline at once:
+        # both end at the deadline as far as this member may know.
         ended_at = intro.expires_at
     else:
         ended_at = intro.closed_at
@@ -56,7 +59,11 @@ def _intro_entry(
     return {
         "id": intro.pk,
         "status": status,
-        "with": other.name if other is not None else FORMER_MEMBER,
+        "with": (
+            profile_shown(profile=other, reader=member).name
+            if other is not None
+            else FORMER_MEMBER
+        ),
         # An address is shared only once both said yes.
         "with_email": other.user.email if connected and other is not None else None,
         "requested_by_you": intro.requested_by_id == member.pk,

@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from profiles.models import Profile
+from profiles.selectors import ShownProfile, profile_shown
 
 from .calendar import windows_overlap
 from .models import Introduction
@@ -25,6 +26,7 @@ class IntroCard:
     can_answer: bool = False
     slots: list[dict] = field(default_factory=list)
     reasons: list[str] = field(default_factory=list)
+    shown: ShownProfile | None = None  # what the member may see of the other
 
 
 def _member_intros(member: Profile):
@@ -156,6 +158,8 @@ def dashboard_intros(*, member: Profile, now: datetime | None = None) -> dict:
                 can_answer=status == "offered",
                 reasons=reasons_for(intro, member, data=data, now=now).sentences,
             )
+            if other is not None:
+                card.shown = profile_shown(profile=other, reader=member)
             if status == "connected":
                 card.slots = intro_slots(intro, member, data=data)
             sections[status].append(card)
@@ -197,20 +201,22 @@ def intro_status_for(*, intro: Introduction, member: Profile, now: datetime) -> 
     """
     State, Response = Introduction.State, Introduction.Response
     mine = intro.response_of(member)
-    before_deadline = intro.expires_at is not None and now < intro.expires_at
-    looks_open = intro.state in (State.OFFERED, State.ACCEPTED_ONE) or (
-        intro.state == State.DECLINED and before_deadline and mine != Response.DECLINED
-    )
     if intro.state == State.CONNECTED:
         return "connected"
-    if looks_open and intro.can_answer(member, now):
-        return "offered"
-    if looks_open and mine == Response.ACCEPTED:
-        return "waiting"
     if mine == Response.DECLINED:
         return "you passed"
     if intro.state == State.WITHDRAWN:
         return "withdrawn"
+    # Past the deadline an offer is over for everyone at once, whether or not the
+    # periodic task has marked it expired yet: the moment must not depend on what
+    # the other side did.
+    before_deadline = intro.expires_at is not None and now < intro.expires_at
+    if before_deadline and intro.state in (
+        State.OFFERED,
+        State.ACCEPTED_ONE,
+        State.DECLINED,
+    ):
+        return "waiting" if mine == Response.ACCEPTED else "offered"
     return "did not happen this time"
 
 

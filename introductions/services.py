@@ -311,12 +311,16 @@ def intro_expire(*, intro: Introduction, now: datetime | None = None) -> Introdu
 def intro_withdraw(*, intro: Introduction, now: datetime | None = None) -> Introduction:
     """Take back an open intro (a block, a paused member, an admin's decision).
 
-    Unsent emails about it are cancelled; links already sent say it is closed.
+    A declined intro whose other side has not been told yet is taken back too, as
+    an open one would be: the decliner's answer stays recorded. Unsent emails about
+    it are cancelled; links already sent say it is closed.
     """
     now = _now(now)
-    updated = Introduction.objects.filter(
-        pk=intro.pk, state__in=Introduction.OPEN_STATES
-    ).update(state=Introduction.State.WITHDRAWN, closed_at=now, updated_at=now)
+    updated = (
+        Introduction.objects.filter(pk=intro.pk)
+        .filter(Introduction.looks_open())
+        .update(state=Introduction.State.WITHDRAWN, closed_at=now, updated_at=now)
+    )
     if not updated:
         raise IntroTransitionError(f"Intro {intro.pk} is not open")
     OutboxEmail.objects.filter(
@@ -384,9 +388,11 @@ def intros_withdraw_open(*, intros: Q, now: datetime | None = None) -> int:
     One answered or closed in the meantime has nothing left to withdraw.
     """
     withdrawn = 0
-    for intro in Introduction.objects.filter(
-        intros, state__in=Introduction.OPEN_STATES
-    ).order_by("pk"):
+    for intro in (
+        Introduction.objects.filter(intros)
+        .filter(Introduction.looks_open())
+        .order_by("pk")
+    ):
         try:
             intro_withdraw(intro=intro, now=now)
         except IntroTransitionError:
@@ -418,13 +424,24 @@ def intro_close_declined(
     return intro
 
 
+REMINDED_STATES = (
+    Introduction.State.OFFERED,
+    Introduction.State.ACCEPTED_ONE,
+    Introduction.State.DECLINED,
+)
+
+
 @transaction.atomic
 def intro_remind(*, intro: Introduction, now: datetime | None = None) -> Introduction:
-    """The one reminder, to whoever has not answered an offer by the reminder day."""
+    """The one reminder, to whoever has not answered an offer by the reminder day.
+
+    Declined intros too: to a member who has not answered, the other side's decline
+    must look like silence, and silence gets a reminder.
+    """
     now = _now(now)
     updated = Introduction.objects.filter(
         pk=intro.pk,
-        state__in=[Introduction.State.OFFERED, Introduction.State.ACCEPTED_ONE],
+        state__in=REMINDED_STATES,
         offered_at__lte=now - timedelta(days=settings.INTRO_REMINDER_DAY),
         expires_at__gt=now,
         reminded_at__isnull=True,
@@ -497,7 +514,7 @@ def intro_ids_with_deadlines_due(*, now: datetime | None = None) -> list[int]:
             closed_notice_at__isnull=True,
         )
         | Q(
-            state__in=offered,
+            state__in=REMINDED_STATES,
             reminded_at__isnull=True,
             offered_at__lte=now - timedelta(days=settings.INTRO_REMINDER_DAY),
             expires_at__gt=now,
@@ -580,8 +597,9 @@ def intro_request(
     """A member asks to be introduced: their yes is given, the other gets the offer.
 
     Refused, with one neutral message that reveals neither a block nor a pause,
-    when either blocked the other, when the other is paused or once declined this
-    requester, or when a pair is already open; and past the weekly request limit.
+    when either blocked the other, when the other is paused, when an earlier
+    offer between them was declined (by either) or expired, or when a pair is
+    already open; and past the weekly request limit.
     """
     now = _now(now)
     if requester.pk == other.pk:
@@ -606,8 +624,12 @@ def intro_request(
     a, b = sorted((requester, other), key=lambda p: p.pk)
     pair = Introduction.objects.filter(member_a=a, member_b=b)
     other_side = "a" if other.pk == a.pk else "b"
+    # Never again after an offer that did not lead to a connection, whoever said
+    # no or nothing: refusing only after the other's decline would tell the
+    # requester that they declined.
     declined_before = pair.filter(
-        **{f"{other_side}_response": Introduction.Response.DECLINED}
+        Q(**{f"{other_side}_response": Introduction.Response.DECLINED})
+        | Q(state__in=[Introduction.State.DECLINED, Introduction.State.EXPIRED])
     ).exists()
     blocked = Block.objects.filter(
         Q(blocker=requester, blocked=other) | Q(blocker=other, blocked=requester)

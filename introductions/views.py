@@ -87,6 +87,9 @@ def _claim_intro(
     if request.user.is_authenticated and user_profile and user_profile.pk != member.pk:
         return None, None, _problem(request, "not_yours")
     if claim.intro_id is None:
+        if action != tokens.PAUSE:
+            # Genuinely signed, yet about no introduction: nothing to answer.
+            return None, None, _problem(request, "forged")
         return None, member, None
     intro = (
         Introduction.objects.select_related(
@@ -129,6 +132,9 @@ def link_answer(request: HttpRequest, token: str, action: str) -> HttpResponse:
             {
                 "action": action,
                 "other": other,
+                "other_shown": profile_selectors.profile_shown(
+                    profile=other, reader=member
+                ),
                 "intro": intro,
                 "reasons": [
                     (r.value, r.label) for r in Introduction.MEMBER_DECLINE_REASONS
@@ -218,10 +224,11 @@ def _get_intro_for_member(
     member = getattr(request.user, "profile", None)
     if member is None:
         raise Http404("No profile")
+    # A proposed intro has not been offered yet: to its members it does not exist.
     intro = get_object_or_404(
-        Introduction.objects.select_related("member_a__user", "member_b__user").filter(
-            pk=pk
-        ),
+        Introduction.objects.select_related("member_a__user", "member_b__user")
+        .filter(pk=pk)
+        .exclude(state=Introduction.State.PROPOSED),
     )
     if member.pk not in (intro.member_a_id, intro.member_b_id):
         raise Http404("Not your introduction")
@@ -344,7 +351,11 @@ def _get_member_to_act_on(request: HttpRequest, pk: int) -> tuple[Profile, Profi
         raise Http404("No profile")
     other = profile_selectors.profile_for_member(viewer=request.user, pk=pk)
     if other is None:
-        if not Introduction.objects.filter(Introduction.pair(viewer, pk)).exists():
+        # A proposed intro has not been told to anyone yet: it names nobody.
+        named = Introduction.objects.filter(Introduction.pair(viewer, pk)).exclude(
+            state=Introduction.State.PROPOSED
+        )
+        if not named.exists():
             raise Http404("No such member")
         other = get_object_or_404(Profile, pk=pk, user__is_active=True)
     return viewer, other
@@ -407,8 +418,15 @@ def member_unblock(request: HttpRequest, pk: int) -> HttpResponse:
     viewer = getattr(request.user, "profile", None)
     if viewer is None:
         raise Http404("No profile")
-    # A member can always lift their own block, even on someone since suspended.
-    other = get_object_or_404(Profile.objects.select_related("user"), pk=pk)
+    # A member can always lift their own block, even on someone since suspended
+    # or hidden (they knew the name when blocking); anyone else is the usual 404,
+    # or stepping through ids here would name every member.
+    other = (
+        Profile.objects.select_related("user")
+        .filter(pk=pk, blocks_received__blocker=viewer)
+        .first()
+        or _get_member_to_act_on(request, pk)[1]
+    )
     moderation.unblock_member(blocker=viewer, blocked=other)
     if not other.user.is_active and not request.htmx:
         messages.success(request, "Block removed.")

@@ -120,10 +120,16 @@ _ELIGIBLE_SQL = """
 WITH open_intros AS (
     SELECT member_id, count(*) AS n FROM (
         SELECT member_a_id AS member_id FROM introductions_introduction
-        WHERE state = ANY(%(open_states)s)
+        WHERE state = ANY(%(open_states)s) OR (
+            state = 'declined' AND closed_notice_at IS NULL
+            AND a_response <> 'declined'
+        )
         UNION ALL
         SELECT member_b_id FROM introductions_introduction
-        WHERE state = ANY(%(open_states)s)
+        WHERE state = ANY(%(open_states)s) OR (
+            state = 'declined' AND closed_notice_at IS NULL
+            AND b_response <> 'declined'
+        )
     ) AS o
     GROUP BY member_id
 ),
@@ -189,9 +195,11 @@ def members_eligible(*, now: datetime | None = None) -> EligibleMembers:
     Eligible: active user with a verified, deliverable (not suppressed) email
     address, at least MIN_INTERESTS
     active interests, not paused (by frequency or date), fewer open introductions
-    than they allow, and due. Due: their cadence (1, 2 or 4 weeks) has passed since
-    their last introduction, less MATCHING_DUE_GRACE_HOURS because rounds run on a
-    schedule and one may start a little early, and this round falls in their
+    than they allow (an intro the other side declined counts as open until its
+    deadline, as it looks to them: a free place sooner would tell them), and due.
+    Due: their cadence (1, 2 or 4 weeks) has passed since their last introduction,
+    less MATCHING_DUE_GRACE_HOURS because rounds run on a schedule and one may
+    start a little early, and this round falls in their
     phase: the round's week number and their id agree modulo the cadence. The
     phase spreads members of one cadence evenly over the weeks, so that every
     round's pool is a cross-section of the community rather than the leftovers of

@@ -4,6 +4,7 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery
@@ -233,6 +234,7 @@ DIRECTORY_BROAD_SEARCH_SECONDS = 300
 # only these fields: rows are read and built 20 at a time on the busiest page.
 DIRECTORY_CARD_TAGS = 8
 DIRECTORY_CARD_FIELDS = [
+    "user",  # whose card it is, for what the viewer may see of it
     "display_name",
     "role",
     "city",
@@ -476,6 +478,70 @@ def picker_popular() -> tuple[PopularCategory, ...]:
     return cache.get_or_set(
         PICKER_POPULAR_CACHE_KEY, _picker_popular, DIRECTORY_FILTERS_CACHE_SECONDS
     )
+
+
+class ShownProfile:
+    """What of a member's profile one reader may see: the one rule behind every
+    page, email and export that describes a member to someone else.
+
+    Whether the reader may see the member at all is profile_for_member's
+    business; this decides the fields. The city and region are shown to others
+    only when the member chose "show my city". Each field is read when asked for,
+    so a directory card loaded with a few columns loads no more.
+    """
+
+    def __init__(self, profile: Profile, reader: User | Profile | None) -> None:
+        self._profile = profile
+        self._reader = reader
+
+    def _is_self(self) -> bool:
+        reader = self._reader
+        if isinstance(reader, Profile):
+            return reader.pk == self._profile.pk
+        return reader is not None and reader.pk == self._profile.user_id
+
+    @cached_property
+    def shows_place(self) -> bool:
+        return self._profile.show_city or self._is_self()
+
+    @property
+    def name(self) -> str:
+        return self._profile.name
+
+    @property
+    def role(self) -> str:
+        return self._profile.get_role_display() if self._profile.role else ""
+
+    @property
+    def specialty(self) -> str:
+        specialty = self._profile.specialty
+        return specialty.name if specialty else ""
+
+    @property
+    def institution(self) -> str:
+        return self._profile.institution
+
+    @property
+    def city(self) -> str:
+        return self._profile.city if self.shows_place else ""
+
+    @property
+    def region(self) -> str:
+        return self._profile.region if self.shows_place else ""
+
+    @property
+    def country(self) -> str:
+        country = self._profile.country
+        return country.name if country else ""
+
+    @property
+    def bio(self) -> str:
+        return self._profile.bio
+
+
+def profile_shown(*, profile: Profile, reader: User | Profile | None) -> ShownProfile:
+    """What of `profile` this reader may see (see ShownProfile)."""
+    return ShownProfile(profile, reader)
 
 
 def profile_for_member(*, viewer: User, pk: int) -> Profile | None:

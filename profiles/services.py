@@ -25,7 +25,8 @@ from .validators import validate_pause_end
 # The directory's full-text documents (the whole public profile, and name plus
 # specialty alone). Names use the 'simple' configuration so that surnames are not
 # stemmed; the rest is English. Tags enter with their aliases, so that "EHR" finds
-# the members of the EMR tags. Sensitive tags never enter them.
+# the members of the EMR tags. Sensitive tags never enter them, nor a place the
+# member does not show (selectors.ShownProfile).
 _SEARCH_VECTOR_SQL = """
 UPDATE profiles_profile AS p
 SET search_vector =
@@ -45,7 +46,8 @@ SET search_vector =
             JOIN profiles_goalkind k ON k.id = g.kind_id
             WHERE g.profile_id = p.id
         ),
-        p.institution, CASE WHEN p.show_city THEN p.city END, p.region, p.bio))
+        p.institution, CASE WHEN p.show_city THEN concat_ws(' ', p.city, p.region) END,
+        p.bio))
     , name_vector =
     to_tsvector('simple', coalesce(p.display_name, ''))
     || to_tsvector('english', coalesce(s.name, ''))

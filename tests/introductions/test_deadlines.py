@@ -80,7 +80,9 @@ def test_a_decline_is_told_to_the_other_side_only_at_the_deadline(clock, offer):
     services.intro_decline(intro=offer, member=offer.member_b)
     clock.shift(timedelta(days=3))
     run_beat()
-    assert emails(offer, "reminder") == []
+    # The member who has not answered is reminded as if nobody had answered
+    # (this asserted no reminder, which told them the other had declined).
+    assert emails(offer, "reminder") == [offer.member_a_id]
     assert emails(offer, "closed") == []
 
     clock.shift(timedelta(days=4))

@@ -176,10 +176,25 @@ def test_withdrawing_an_offer_cancels_its_unsent_emails(offered):
 
 def test_it_refuses_to_withdraw_a_closed_intro(offered):
     services.intro_decline(intro=offered, member=offered.member_a)
+    # Closed for both once the other side has been told, at the deadline; before
+    # that it looks open to them and is withdrawn like an open intro.
+    services.intro_close_declined(intro=offered, now=offered.expires_at)
 
     with pytest.raises(services.IntroTransitionError):
         services.intro_withdraw(intro=offered)
     assert Introduction.objects.get(pk=offered.pk).state == State.DECLINED
+
+
+def test_a_declined_intro_the_other_side_still_sees_open_is_withdrawn_like_one(
+    offered,
+):
+    services.intro_decline(intro=offered, member=offered.member_a)
+
+    services.intro_withdraw(intro=offered)
+
+    fresh = Introduction.objects.get(pk=offered.pk)
+    assert fresh.state == State.WITHDRAWN
+    assert fresh.a_response == Introduction.Response.DECLINED  # still on record
 
 
 def test_the_declined_side_is_told_only_at_the_deadline(offered):

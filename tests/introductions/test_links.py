@@ -237,3 +237,23 @@ def test_the_waiting_page_never_shows_the_other_members_email(client, offered):
     response = client.post(url("accept", offered, offered.member_a))
 
     assert offered.member_b.user.email not in response.text
+
+
+@pytest.mark.parametrize(
+    ("action", "extra"),
+    [("accept", []), ("decline", []), ("feedback", ["yes"])],
+)
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_a_genuine_link_naming_no_intro_gets_a_friendly_400(
+    client, offered, action, extra, method
+):
+    token = tokens.make_token(action=action, member_id=offered.member_a.pk)
+    before = state_of(offered)
+
+    response = getattr(client, method)(
+        reverse(f"intro_link_{action}", args=[token, *extra])
+    )
+
+    assert response.status_code == 400
+    assert b"This link does not work" in response.content
+    assert state_of(offered) == before

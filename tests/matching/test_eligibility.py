@@ -227,3 +227,26 @@ def test_eligible_members_come_sorted_by_id_with_their_fields(make_member):
     assert eligible.ids.tolist() == sorted(m.pk for m in members)
     by_id = {m.pk: m.max_open_intros for m in members}
     assert eligible.room.tolist() == [by_id[pk] for pk in eligible.ids.tolist()]
+
+
+def test_an_intro_the_other_declined_counts_as_open_until_its_notice(
+    make_member, make_intro
+):
+    # To the member who has not answered it still looks open: a place freed at
+    # once would tell them the other said no.
+    silent, decliner = make_member(max_open_intros=1), make_member(max_open_intros=1)
+    intro = make_intro(
+        silent,
+        decliner,
+        state=Introduction.State.DECLINED,
+        offered_at=timezone.now(),
+        expires_at=timezone.now() + timedelta(days=5),
+    )
+    side = "a" if intro.member_a_id == decliner.pk else "b"
+    setattr(intro, f"{side}_response", Introduction.Response.DECLINED)
+    intro.save()
+
+    assert eligible_ids() == {decliner.pk}
+
+    Introduction.objects.filter(pk=intro.pk).update(closed_notice_at=timezone.now())
+    assert eligible_ids() == {silent.pk, decliner.pk}
