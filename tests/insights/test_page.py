@@ -191,6 +191,20 @@ def test_a_member_gets_not_found(client, history):
     assert client.get(reverse("insights:chart", args=["rounds"])).status_code == 404
 
 
+def test_staff_without_an_authenticator_app_set_it_up_first(client, history):
+    # The page sits beside the admin and shows what it shows: the same bar.
+    staff = ProfileFactory(display_name="New staff").user
+    staff.is_staff = True
+    staff.save()
+    client.force_login(staff)
+    for url in (PAGE, reverse("insights:csv", args=["rounds"])):
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("admin:login"))
+    TOTP.activate(staff, generate_totp_secret())
+    assert client.get(PAGE).status_code == 200
+
+
 def test_a_visitor_is_sent_to_log_in(client, db):
     response = client.get(PAGE)
     assert response.status_code == 302
