@@ -73,7 +73,7 @@ class GrapevyneAdminSite(admin.AdminSite):
             messages.info(
                 request,
                 "Set up an authenticator app to use the admin: it will ask for a"
-                " code each time you sign in.",
+                " code each time you log in.",
             )
             return HttpResponseRedirect(reverse("mfa_activate_totp"))
         return HttpResponseRedirect(next_url)
