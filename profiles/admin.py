@@ -26,9 +26,31 @@ from .models import (
 )
 
 
+class LabelledListEditable:
+    """Django leaves the inputs of list_editable without a label, which screen readers
+    (and axe) need: name each one after its column and its row."""
+
+    def get_changelist_form(self, request, **kwargs):
+        form_class = super().get_changelist_form(request, **kwargs)
+
+        class LabelledForm(form_class):
+            def __init__(self, *args, **form_kwargs):
+                super().__init__(*args, **form_kwargs)
+                for field in self.fields.values():
+                    field.widget.attrs["aria-label"] = (
+                        f"{capfirst(field.label)} of {self.instance}"
+                    )
+
+        return LabelledForm
+
+
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
     ordering = ["email"]
+    # Django's two-box picker for groups adds a search icon its own markup makes
+    # inaccessible (a label-less span with an ARIA label); a plain labelled
+    # multiple select does the same job.
+    filter_horizontal = ()
     list_display = ["email", "is_active", "is_staff", "date_joined", "last_login"]
     search_fields = ["email"]
     fieldsets = [
@@ -153,7 +175,7 @@ class InterestAdmin(admin.ModelAdmin):
 
 
 @admin.register(InterestCategory)
-class InterestCategoryAdmin(admin.ModelAdmin):
+class InterestCategoryAdmin(LabelledListEditable, admin.ModelAdmin):
     list_display = ["name", "position", "is_wellbeing", "tag_count"]
     prepopulated_fields = {"slug": ["name"]}
     list_editable = ["position"]
@@ -187,7 +209,7 @@ class SpecialtyAdmin(admin.ModelAdmin):
 
 
 @admin.register(GoalKind)
-class GoalKindAdmin(admin.ModelAdmin):
+class GoalKindAdmin(LabelledListEditable, admin.ModelAdmin):
     list_display = ["name", "position", "is_active", "member_count"]
     list_editable = ["position", "is_active"]
     prepopulated_fields = {"slug": ["name"]}

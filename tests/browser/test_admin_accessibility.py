@@ -1,5 +1,6 @@
 """axe-core finds no violation on the admin pages the staff use: the lists and
-change pages of profiles, interests, introductions, rounds and reports."""
+change pages of profiles, interests, introductions, rounds and reports, then the
+list, a change page and the add page of every model the admin registers."""
 
 import pytest
 from allauth.mfa.totp.internal.auth import (
@@ -7,18 +8,26 @@ from allauth.mfa.totp.internal.auth import (
     hotp_value,
     yield_hotp_counters_from_time,
 )
+from django.contrib import admin
+from django.urls import reverse
 from django.utils import timezone
 
 from introductions import moderation, services
-from introductions.models import Introduction, Report
-from matching.models import LeftOut, Round, RoundBlock, RoundPair
+from introductions.models import (
+    DeliveryEvent,
+    Feedback,
+    Introduction,
+    OutboxEmail,
+    Report,
+)
+from matching.models import AutoPause, LeftOut, Round, RoundBlock, RoundPair
 from profiles.factories import (
     TEST_PASSWORD,
     GoalKindFactory,
     ProfileFactory,
     UserFactory,
 )
-from profiles.models import CallWindow, Interest, MemberGoal
+from profiles.models import CallWindow, Interest, MemberGoal, SuppressedAddress
 
 pytestmark = [
     pytest.mark.browser,
@@ -111,4 +120,77 @@ def test_the_admin_pages_staff_use_have_no_axe_violation(new_page, axe, staff_da
             axe.check(page)
         except AssertionError as exc:
             failures.append(str(exc))
+    assert not failures, "\n".join(failures)
+
+
+@pytest.fixture
+def every_kind_of_row(staff_data):
+    """A row for every model the admin lists that staff_data leaves empty."""
+    alice, intro = staff_data["profile"], staff_data["intro"]
+    bruno = intro.member_b if intro.member_a == alice else intro.member_a
+    Feedback.objects.create(intro=intro, member=alice, met=Feedback.Met.YES, rating=4)
+    email = OutboxEmail.objects.filter(intro=intro).first()
+    DeliveryEvent.objects.create(
+        outbox=email,
+        event_type="Bounce",
+        recipient=email.to_email,
+        description="The mailbox does not exist.",
+    )
+    SuppressedAddress.objects.create(
+        email="gone@example.org",
+        reason=SuppressedAddress.Reason.HARD_BOUNCE,
+        detail="The mailbox does not exist.",
+    )
+    moderation.member_warn(
+        member=bruno, admin=UserFactory(is_staff=True), note="Be kind."
+    )
+    moderation.block_member(blocker=alice, blocked=bruno)
+    AutoPause.objects.create(profile=alice, round=staff_data["round"])
+    return staff_data
+
+
+def test_every_admin_list_change_and_add_page_has_no_axe_violation(
+    new_page, axe, every_kind_of_row
+):
+    """Every model the admin registers: its list, a row's change page, its add page."""
+    page = new_page()
+    _log_in_to_admin(page)
+    failures, visited = [], []
+    for model in admin.site._registry:
+        meta = model._meta
+        changelist = reverse(f"admin:{meta.app_label}_{meta.model_name}_changelist")
+        urls = [changelist]
+        first = model._default_manager.order_by("pk").first()
+        if first is not None:
+            urls.append(
+                reverse(
+                    f"admin:{meta.app_label}_{meta.model_name}_change",
+                    args=[first.pk],
+                )
+            )
+        page.goto(changelist)
+        if page.locator("a.addlink").count():
+            urls.append(page.locator("a.addlink").first.get_attribute("href"))
+        for url in urls:
+            response = page.goto(url)
+            assert response.status == 200, url
+            visited.append(url)
+            try:
+                axe.check(page)
+            except AssertionError as exc:
+                failures.append(str(exc))
+    for shown in [
+        "introductions/outboxemail",
+        "introductions/feedback",
+        "introductions/moderationaction",
+        "profiles/specialty",
+        "profiles/goalkind",
+        "profiles/suppressedaddress",
+        "profiles/block",
+        "matching/autopause",
+    ]:
+        assert any(
+            url.startswith(f"/admin/{shown}/") and url.endswith("/change/")
+            for url in visited
+        ), shown
     assert not failures, "\n".join(failures)
