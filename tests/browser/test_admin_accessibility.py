@@ -11,6 +11,7 @@ from allauth.mfa.totp.internal.auth import (
 from django.contrib import admin
 from django.urls import reverse
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from introductions import moderation, services
 from introductions.models import (
@@ -152,7 +153,8 @@ def every_kind_of_row(staff_data):
 def test_every_admin_list_change_and_add_page_has_no_axe_violation(
     new_page, axe, every_kind_of_row
 ):
-    """Every model the admin registers: its list, a row's change page, its add page."""
+    """Every model the admin registers: its list, a row's change, history and delete
+    pages, its add page."""
     page = new_page()
     _log_in_to_admin(page)
     failures, visited = [], []
@@ -171,6 +173,11 @@ def test_every_admin_list_change_and_add_page_has_no_axe_violation(
         page.goto(changelist)
         if page.locator("a.addlink").count():
             urls.append(page.locator("a.addlink").first.get_attribute("href"))
+        if first is not None:
+            # The change page's own links: the row's history and its delete page.
+            page.goto(urls[1])
+            for link in page.locator("a.historylink, a.deletelink").all():
+                urls.append(link.get_attribute("href"))
         for url in urls:
             response = page.goto(url)
             assert response.status == 200, url
@@ -193,4 +200,19 @@ def test_every_admin_list_change_and_add_page_has_no_axe_violation(
             url.startswith(f"/admin/{shown}/") and url.endswith("/change/")
             for url in visited
         ), shown
+    assert any(url.endswith("/history/") for url in visited)
+    assert any(url.endswith("/delete/") for url in visited)
     assert not failures, "\n".join(failures)
+
+
+def test_the_merge_tags_page_has_no_axe_violation(new_page, axe, staff_data):
+    page = new_page()
+    _log_in_to_admin(page)
+    page.goto("/admin/profiles/interest/")
+    page.locator(
+        f"input[name=_selected_action][value='{staff_data['interest'].pk}']"
+    ).check()
+    page.locator("select[name=action]").select_option("merge")
+    page.locator("button[name=index]").click()
+    expect(page.get_by_role("heading", name="Merge tags")).to_be_visible()
+    axe.check(page)
