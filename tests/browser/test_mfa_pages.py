@@ -45,9 +45,10 @@ def _log_in(page, user) -> None:
     page.locator("#id_password").press("Enter")
 
 
-def test_staff_log_in_with_a_code_and_manage_recovery_codes(new_page, axe):
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_staff_log_in_with_a_code_and_manage_recovery_codes(new_page, axe, scheme):
     user = UserFactory(is_staff=True, is_superuser=True)
-    page = new_page()
+    page = new_page(color_scheme=scheme)
     _log_in(page, user)
 
     page.wait_for_url(f"**{reverse('mfa_authenticate')}")
@@ -111,9 +112,10 @@ def test_staff_log_in_with_a_code_and_manage_recovery_codes(new_page, axe):
     assert not Authenticator.objects.filter(user=user).exists()
 
 
-def test_new_staff_set_up_an_authenticator_app_before_the_admin(new_page, axe):
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_new_staff_set_up_an_authenticator_app_before_the_admin(new_page, axe, scheme):
     user = UserFactory(is_staff=True, is_superuser=True, totp=False)
-    page = new_page()
+    page = new_page(color_scheme=scheme)
     _log_in(page, user)
 
     # On the way to the admin's missing step, allauth asks for the password again.
