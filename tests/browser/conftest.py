@@ -9,6 +9,11 @@ from http import HTTPStatus
 from pathlib import Path
 
 import pytest
+from allauth.mfa.totp.internal.auth import (
+    format_hotp_value,
+    hotp_value,
+    yield_hotp_counters_from_time,
+)
 from axe_playwright_python.sync_playwright import Axe
 from django.apps import apps
 from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
@@ -27,6 +32,12 @@ CHROMIUM_ARGS = [
 ]
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
+
+
+def totp_code(secret: str) -> str:
+    """The code a staff member's authenticator app shows now."""
+    counter = next(iter(yield_hotp_counters_from_time()))
+    return format_hotp_value(hotp_value(secret, counter))
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -3,11 +3,6 @@ change pages of profiles, interests, introductions, rounds and reports, then the
 list, a change page and the add page of every model the admin registers."""
 
 import pytest
-from allauth.mfa.totp.internal.auth import (
-    format_hotp_value,
-    hotp_value,
-    yield_hotp_counters_from_time,
-)
 from django.contrib import admin
 from django.urls import reverse
 from django.utils import timezone
@@ -29,6 +24,8 @@ from profiles.factories import (
     UserFactory,
 )
 from profiles.models import CallWindow, Interest, MemberGoal, SuppressedAddress
+
+from .conftest import totp_code
 
 pytestmark = [
     pytest.mark.browser,
@@ -93,10 +90,7 @@ def _log_in_to_admin(page):
     page.locator("#id_login").fill(user.email)
     page.locator("#id_password").fill(TEST_PASSWORD)
     page.locator("#id_password").press("Enter")
-    counter = next(iter(yield_hotp_counters_from_time()))
-    page.locator("#id_code").fill(
-        format_hotp_value(hotp_value(user.totp_secret, counter))
-    )
+    page.locator("#id_code").fill(totp_code(user.totp_secret))
     page.locator("#id_code").press("Enter")
     page.wait_for_url("**/admin/")
 

@@ -4,6 +4,7 @@ import random
 from datetime import timedelta
 
 import pytest
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
@@ -17,6 +18,8 @@ from profiles.factories import (
     ProfileFactory,
     SpecialtyFactory,
 )
+
+from .conftest import totp_code
 
 pytestmark = [
     pytest.mark.browser,
@@ -128,6 +131,9 @@ def staff():
     user = ProfileFactory(display_name="Staff Member", onboarded_at=timezone.now()).user
     user.is_staff = True
     user.save()
+    # The page asks what the admin asks: an authenticator app.
+    user.totp_secret = generate_totp_secret()
+    TOTP.activate(user, user.totp_secret)
     return user
 
 
@@ -136,6 +142,8 @@ def _log_in(page: Page, user) -> None:
     page.locator("#id_login").fill(user.email)
     page.locator("#id_password").fill(TEST_PASSWORD)
     page.get_by_role("button", name="Log in").click()
+    page.locator("#id_code").fill(totp_code(user.totp_secret))
+    page.locator("#id_code").press("Enter")
     page.wait_for_load_state()
 
 

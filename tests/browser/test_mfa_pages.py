@@ -6,26 +6,17 @@ import re
 
 import pytest
 from allauth.mfa.models import Authenticator
-from allauth.mfa.totp.internal.auth import (
-    format_hotp_value,
-    hotp_value,
-    yield_hotp_counters_from_time,
-)
 from django.urls import reverse
 from playwright.sync_api import expect
 
 from profiles.factories import TEST_PASSWORD, UserFactory
 
+from .conftest import totp_code
+
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True),
 ]
-
-
-def _code(secret: str) -> str:
-    return format_hotp_value(
-        hotp_value(secret, next(iter(yield_hotp_counters_from_time())))
-    )
 
 
 def _house_page(page, axe, heading: str) -> None:
@@ -64,7 +55,7 @@ def test_staff_log_in_with_a_code_and_manage_recovery_codes(new_page, axe, schem
     expect(page.locator("#id_code_error")).not_to_be_empty()
     _house_page(page, axe, "Log in")
 
-    page.get_by_label("Code").fill(_code(user.totp_secret))
+    page.get_by_label("Code").fill(totp_code(user.totp_secret))
     page.get_by_role("button", name="Log in").click()
     page.wait_for_url("**/admin/")
 
@@ -140,7 +131,7 @@ def test_new_staff_set_up_an_authenticator_app_before_the_admin(new_page, axe, s
     _house_page(page, axe, "Set up an authenticator app")
     assert page.get_by_label("Secret").input_value() == secret
 
-    page.get_by_label("Authenticator code").fill(_code(secret))
+    page.get_by_label("Authenticator code").fill(totp_code(secret))
     page.get_by_role("button", name="Turn on").click()
     page.wait_for_url(re.compile(r"/accounts/"))
     assert Authenticator.objects.filter(user=user, type="totp").exists()
