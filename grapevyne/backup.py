@@ -3,7 +3,7 @@
     python -m grapevyne.backup backup [--dir DIR]   # prints the dump's path
     python -m grapevyne.backup restore FILE         # replaces the database's contents
 
-The database comes from DATABASE_URL, parsed as settings.py parses it. The password
+The database comes from DATABASE_URL, parsed as the settings parse it. The password
 goes to pg_dump through the environment, never on a command line that `ps` shows.
 Stop the web and worker processes before a restore: it drops and recreates every
 table in one transaction, so it waits for their locks and they would see an empty

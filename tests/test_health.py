@@ -223,7 +223,7 @@ def test_extra_fields_are_kept_and_the_request_object_is_dropped():
     assert "msg" not in entry
 
 
-# Settings: JSON logs in production, Sentry only with a DSN. Each runs settings.py
+# Settings: JSON logs in production, Sentry only with a DSN. Each runs the settings
 # in a fresh interpreter so that nothing it initialises leaks into this process.
 
 _PROBE = """

@@ -2,7 +2,6 @@
 and templates that a strict Content-Security-Policy would not break."""
 
 import re
-import runpy
 from pathlib import Path
 
 import pytest
@@ -11,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from profiles.factories import TEST_PASSWORD, ProfileFactory
+from tests.fresh_settings import fresh_settings
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -100,14 +100,14 @@ def test_a_member_page_carries_the_security_headers(client, member, other_member
 
 
 def _production_security_settings(monkeypatch) -> dict:
-    """The security settings settings.py computes under a production environment."""
+    """The security settings computed under a production environment."""
     monkeypatch.setenv("DEBUG", "0")
     monkeypatch.setenv("SECRET_KEY", "p" * 60)
     monkeypatch.setenv("ALLOWED_HOSTS", "grapevyne.example")
     monkeypatch.setenv("SITE_URL", "https://grapevyne.example")
     for name in ("SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS", "SENTRY_DSN"):
         monkeypatch.delenv(name, raising=False)
-    values = runpy.run_path(str(BASE_DIR / "grapevyne" / "settings.py"))
+    values = fresh_settings()
     prefixes = ("SECURE_", "SESSION_COOKIE_", "CSRF_COOKIE_", "X_FRAME_OPTIONS")
     return {k: v for k, v in values.items() if k.startswith(prefixes)}
 
