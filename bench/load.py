@@ -1,4 +1,4 @@
-"""Load benchmark (issue 6, "Proof under load"), not a test.
+"""Load benchmark of the web site, not a test.
 
     python bench/load.py [--members 100000] [--users 50] [--seconds 60]
         [--spawn-rate 10] [--workers N] [--keep-db]
@@ -11,7 +11,7 @@
    incrementally after the latest round's intros changed.
 2. Runs gunicorn (sync workers, cores + 1, as docker-compose.yml does: the
    pages are CPU-bound and PostgreSQL shares the cores, so more workers only
-   time-slice requests; measured, 5 workers gave a worse p95 than 3 on 2 cores)
+   time-slice requests and the p95 gets worse, see docs/history.md)
    with the production settings:
    DEBUG=0, a random SECRET_KEY, ALLOWED_HOSTS=127.0.0.1, Redis dbs 8 (broker)
    and 9 (cache) on port 6379 unless LOAD_BENCH_REDIS_DBS and _PORT say

@@ -1,4 +1,4 @@
-"""Benchmark of a whole matching round against PostgreSQL (issue 7), not a test.
+"""Benchmark of a whole matching round against PostgreSQL, not a test.
 
     python bench/matching.py --members 100000 [--no-baseline] [--seed 7]
         [--baseline-timeout 900]

@@ -8,9 +8,9 @@ whenever both ends still have capacity. Greedy is a 1/2-approximation of the
 maximum-weight b-matching (every optimal edge it skips is blocked at an end whose
 capacity is filled by edges at least as heavy, and each kept edge blocks at most two
 optimal edges per unit of capacity). It is O(E log E) for the sort and O(E) for the
-scan, a few seconds for 1,000,000 members x 20 candidates; exact max-weight
-b-matching (blossom / LP) is far too slow at that size, and the scores themselves
-are soft enough that the last few percent of total weight are not worth it.
+scan; exact max-weight b-matching (blossom / LP) is far too slow at a million
+members' candidate lists, and the scores themselves are soft enough that the last
+few percent of total weight are not worth it.
 
 Fairness is built in three ways:
 
@@ -22,11 +22,9 @@ Fairness is built in three ways:
   passes are the plain greedy and keep the 1/2 bound. With larger capacities pass 1
   trades worst-case weight for spreading intros and the 1/2 guarantee is lost: a
   member of capacity b whose b heavy edges are blocked by light pass-1 edges of
-  their partners gets about 1/(1 + b) of the optimum (see the tests). On the
-  benchmark population (20,000 members, top-20) there is no loss in practice: at
-  capacity 2 the fair passes chose 18,214 pairs of total score 9,734 serving 19,196
-  members, the plain greedy 18,042 pairs, 9,671, 19,010 members (identical at
-  capacity 1). ``fair_first_pass=False`` gives the plain greedy and its 1/2 bound.
+  their partners gets about 1/(1 + b) of the optimum (see the tests); on the
+  benchmark's population it costs nothing in practice (docs/history.md).
+  ``fair_first_pass=False`` gives the plain greedy and its 1/2 bound.
 * Ties (common: many pairs score only goals and the specialty bonus) go to the edge
   whose better-placed member has waited longest: order is score descending, then
   ``min(rank[i], rank[j])`` ascending, then ``max(rank[i], rank[j])``, where rank

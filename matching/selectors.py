@@ -2,8 +2,8 @@
 
 Everything here moves data in bulk: each array comes from one `COPY (SELECT
 array_agg(...)) TO STDOUT (FORMAT BINARY)`. PostgreSQL sends one COPY message per
-row, and a Python round trip per message costs more than the data (12 s for two
-million rows on this machine), so the rows are folded into a few arrays server-side
+row, and a Python round trip per message costs more than the data (see
+docs/history.md), so the rows are folded into a few arrays server-side
 and numpy reads their fixed-width elements in place: loading a million members
 costs a few seconds rather than millions of Python objects.
 """

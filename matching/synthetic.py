@@ -1,4 +1,4 @@
-"""Synthetic populations with the distribution of issue 7's benchmark.
+"""Synthetic populations for the matching benchmarks (bench/), with this distribution:
 
 * 1,000 tags; the tag of popularity rank t (1-based) is held by a share
   0.15 * t**-0.45 of members (top tag ~15%).
@@ -9,8 +9,8 @@
 * 20 goal kinds; seeks and offers each min(5, 1 + Poisson(0.5)) distinct kinds,
   never the same kind in both (first kinds of a random permutation are sought, the
   next ones offered).
-* 40 specialties, uniform. Not in the issue, chosen here: 20% of members prefer
-  other specialties; priority is a random permutation of 0..n-1 (waiting order).
+* 40 specialties, uniform; 20% of members prefer other specialties; priority is a
+  random permutation of 0..n-1 (waiting order).
 """
 
 from __future__ import annotations

@@ -248,9 +248,9 @@ class DirectoryResults:
 
     A search lists the members whose name or specialty matches first, then those
     matched by their interests, goals, place or bio. Ranking every match instead
-    (ts_rank) read each matching document: 100 ms for a popular tag's 26,000
-    holders among 100,000 members. A tier in name order is read 20 rows at a time
-    along the directory's name index, and its count stops at the cap.
+    (ts_rank) reads each matching document, which for a popular tag is a large
+    share of all members. A tier in name order is read 20 rows at a time along the
+    directory's name index, and its count stops at the cap.
     """
 
     def __init__(self, *tiers: QuerySet[Profile], search_key: str = "") -> None:
@@ -357,8 +357,8 @@ def directory_profiles(
         for slug in interest_slugs:
             profiles = profiles.filter(member_interests__interest_id=ids[slug])
     # Specialties and goal kinds are resolved to ids first, for the same reason as
-    # tags, and because every extra join made PostgreSQL plan a combined search
-    # longer than it ran it (8 ms of planning for 3 ms of work).
+    # tags, and because every extra join makes PostgreSQL plan a combined search
+    # for longer than it runs it.
     if specialty_slug:
         specialty_ids = Specialty.objects.filter(
             Q(slug=specialty_slug) | Q(parent__slug=specialty_slug)

@@ -14,10 +14,11 @@ DATABASES = {
     )
 }
 # JIT compiling pays off for long analytical queries, not for page queries: it
-# added seconds to directory queries whose estimated cost crossed jit_above_cost.
-# Parallel workers likewise: a broad directory search spread over both cores of a
-# small server made every other request wait, for a page that was no faster under
-# load (bench/load.py). Many small queries side by side beat one fast one.
+# adds its compile time to every directory query whose estimated cost crosses
+# jit_above_cost. Parallel workers likewise: a broad directory search spread over
+# every core of a small server makes every other request wait, for a page that is
+# no faster under load. Many small queries side by side beat one fast one (the
+# measurements are in docs/history.md).
 DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
     f"-c jit={'on' if env.bool('DB_JIT', default=False) else 'off'}"
     f" -c max_parallel_workers_per_gather={env.int('DB_PARALLEL_WORKERS', default=0)}"
