@@ -85,56 +85,47 @@ def common_threshold(n: int, share: float, min_members: int) -> int:
 
 
 @njit(cache=True)
-def _rare_csr(indptr, indices, df, threshold):
+def _rare_filter(indptr, indices, rare):
     n = len(indptr) - 1
-    ptr = np.zeros(n + 1, np.int64)
-    for i in range(n):
-        c = 0
-        for p in range(indptr[i], indptr[i + 1]):
-            if df[indices[p]] < threshold:
-                c += 1
-        ptr[i + 1] = ptr[i] + c
-    tags = np.empty(ptr[n], np.int32)
     bloom = np.zeros(n, np.uint64)
     for i in range(n):
-        q = ptr[i]
+        b = np.uint64(0)
         for p in range(indptr[i], indptr[i + 1]):
             t = indices[p]
-            if df[t] < threshold:
-                tags[q] = t
-                bloom[i] |= np.uint64(1) << np.uint64(t % 64)
-                q += 1
-        tags[ptr[i] : ptr[i + 1]].sort()
-    return ptr, tags, bloom
+            if rare[t]:
+                b |= np.uint64(1) << np.uint64(t % 64)
+        bloom[i] = b
+    return bloom
 
 
 def rare_tags(
     indptr: np.ndarray, indices: np.ndarray, df: np.ndarray, threshold: int
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per member, its tags held by fewer than ``threshold`` members, sorted, as
-    CSR, plus a 64-bit filter (bit tag % 64) that rules most pairs out at once."""
-    return _rare_csr(
+) -> tuple[np.ndarray, np.ndarray]:
+    """Which tags are held by fewer than ``threshold`` members (bool per tag), and
+    per member a 64-bit filter of its rare tags (bit tag % 64) that rules most
+    pairs out at once: two members share no rare tag if their filters do not
+    meet. Built from the members' own tag lists, in one pass over them."""
+    rare = np.asarray(df) < threshold
+    bloom = _rare_filter(
         np.ascontiguousarray(indptr, dtype=np.int64),
         np.ascontiguousarray(indices, dtype=np.int32),
-        np.ascontiguousarray(df, dtype=np.int64),
-        np.int64(threshold),
+        rare,
     )
+    return rare, bloom
 
 
 @njit(cache=True, inline="always")
-def shares_rare_tag(i, j, rptr, rtag, bloom):
+def shares_rare_tag(i, j, indptr, indices, rare, bloom):
     if bloom[i] & bloom[j] == 0:
         return False
-    p, pe = rptr[i], rptr[i + 1]
-    q, qe = rptr[j], rptr[j + 1]
-    while p < pe and q < qe:
-        a, b = rtag[p], rtag[q]
-        if a == b:
-            return True
-        if a < b:
-            p += 1
-        else:
-            q += 1
+    # Rarely reached (the filter rules most pairs out) and over a dozen tags
+    # each: a plain search beats keeping sorted per-member lists.
+    for p in range(indptr[i], indptr[i + 1]):
+        t = indices[p]
+        if rare[t]:
+            for q in range(indptr[j], indptr[j + 1]):
+                if indices[q] == t:
+                    return True
     return False
 
 

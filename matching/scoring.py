@@ -49,10 +49,11 @@ bound of every score in the block is taken from the buffer's max, the union of t
 block's goal masks and the largest bonus, with the same float operations (rounding
 is monotone and the weights are >= 0): most blocks cannot beat the current k-th
 entry and are skipped; the others are scored by one vectorised pass (goal kinds as
-bit masks and a popcount, the specialty bonus) that gives an upper bound of each
-score, exact unless a complementary kind is tied to a topic on both sides. Only
-a column whose bound would enter the k-entry list (sorted best-first) gets the
-exact topic check and the floor (matching.goals), and enters by its exact score.
+bit masks and a popcount, the specialty bonus). That pass is exact unless a
+complementary kind of the block is tied to a topic on both sides; such blocks get
+a pass of upper bounds instead, and only a column whose bound would enter the
+k-entry list (sorted best-first) gets the exact topic check (matching.goals) and
+enters by its exact score. Every column that would enter gets the floor.
 The k best under a total order (score, then tie rank) do not depend on
 the order the columns are visited in, so the result is the same whatever the
 column order, tile, group size, block split or thread count. (A NaN score,
@@ -64,14 +65,9 @@ Ties (common: many pairs share only goals and the specialty bonus) are broken by
 Why this method: the work is n^2 simple operations in the worst case (the goal
 term is nonzero for pairs with no shared tag, so no sparse method can skip them
 exactly), done with O(R * tile) memory per thread and no n x n matrix; the exact
-block bound then skips most of the scan without changing any result. Plain
-``scipy.sparse`` matmul + ``argpartition`` is exact too but materialises big
-products (issue 7 measured ~130 s at 100,000 members). Measured here (bench/core.py
-and A/B runs in one process, 2 cores shared with other jobs, load average 2-6): at
-1,000,000 members ~1.0 ns of CPU per pair (the previous one-row-at-a-time full scan:
-~1.6-2.3 ns, memory-bound), i.e. ~1,000 CPU-s for a whole round, extrapolated from
-20,000-row samples; at 100,000 members ~1.2 ns (previous: ~1.4), where the columns
-fit in cache anyway. About 60% of what remains is the scatter of posting lists.
+block bound then skips most of the scan without changing any result. A sparse
+matrix product plus ``argpartition`` is exact too, but materialises products far
+larger than the top-k lists. Measurements: docs/performance.md.
 """
 
 from __future__ import annotations
@@ -82,10 +78,18 @@ import numpy as np
 from numba import njit, prange, types
 from numba.extending import intrinsic
 
-from .goals import Goals, common_threshold, goal_units, rare_tags, shares_rare_tag
+from .goals import (
+    FULL,
+    UNTIED,
+    Goals,
+    common_threshold,
+    goal_units,
+    rare_tags,
+    shares_rare_tag,
+)
 
 # Columns per bound check and scan block: small, so that the bound of most blocks
-# falls below the k-th score (64: ~6% of blocks scanned at 1,000,000 members).
+# falls below the k-th score.
 _SCAN_BLOCK = 64
 # Rows per parallel work item: they share each pass over a tile of columns.
 _ROWS_PER_TASK = 16
@@ -144,18 +148,11 @@ class Population:
 
 
 @intrinsic
-def _popcount64(typingctx, x):
-    sig = types.uint64(types.uint64)
-
-    def codegen(context, builder, signature, args):
-        return builder.ctpop(args[0])
-
-    return sig, codegen
-
-
-@intrinsic
-def _popcount32(typingctx, x):
-    sig = types.uint32(types.uint32)
+def _popcount(typingctx, x):
+    """Set bits of an unsigned integer, in its own type (vectorisable in a loop)."""
+    if not isinstance(x, types.Integer) or x.signed:
+        return None
+    sig = x(x)
 
     def codegen(context, builder, signature, args):
         return builder.ctpop(args[0])
@@ -289,8 +286,77 @@ def _is_excluded(part, lo, hi, j):
     return lo < end and part[lo] == j
 
 
+@njit(cache=True, inline="always")
+def _bonus(has_i, spec_i, spec_j, pref_j, b_pref, b_plain):
+    """The specialty bonus of a pair: b_plain is row i's, b_pref if j prefers.
+
+    The block kernels spell it out: inlined there, it stops LLVM vectorising.
+    """
+    differ = has_i & (spec_j >= 0) & (spec_j != spec_i)
+    b = b_pref if pref_j else b_plain
+    return b if differ else np.float32(0.0)
+
+
 @njit(cache=True)
 def _score_block(
+    buf,
+    o0,
+    b0,
+    nb,
+    seeks,
+    offers,
+    spec,
+    pref,
+    rank,
+    si,
+    oi,
+    has_i,
+    spec_i,
+    b_pref,
+    b_plain,
+    cst,
+    thr,
+    r_last,
+    sc,
+):
+    """Scores of row i against columns b0..b0+nb-1 (buf[o0:o0+nb]) into sc.
+
+    Exact when no complementary kind of these columns is tied to a topic on
+    both sides: each such kind is then worth exactly UNTIED quarters (see
+    matching.goals). Goal masks are uint32 when every kind fits (uint64
+    otherwise) and the counter int32, so that every lane is 32 bits wide:
+    LLVM then vectorises 8-wide on AVX2 (a 64-bit lane anywhere halves that).
+    Branch-free, with unsigned indices (no negative-index fix-ups), no slices
+    (a slice per block costs more than the 64 columns), one output array
+    (each more adds run-time alias checks that stop LLVM vectorising) and
+    outside the parallel loop. Clearing buf here is cheaper than re-walking
+    the posting lists. Returns how many scores would enter the top-k list,
+    i.e. beat (thr, r_last); an integer sum vectorises where a max would not.
+    """
+    interest, goal_q, goal_cap = cst[0], cst[1], np.int32(cst[2])
+    entering = np.int32(0)
+    ob = np.uint64(o0)
+    cb = np.uint64(b0)
+    for x in range(nb):
+        ux = np.uint64(x)
+        c = cb + ux
+        cross = (si & offers[c]) | (seeks[c] & oi)
+        # Cast back: numba widens int32 products to 64 bits, halving the lanes.
+        units = np.int32(np.int32(UNTIED) * min(np.int32(_popcount(cross)), goal_cap))
+        sj = spec[c]
+        differ = has_i & (sj >= 0) & (sj != spec_i)
+        b = b_pref if pref[c] else b_plain
+        bonus = b if differ else np.float32(0.0)
+        v = interest * buf[ob + ux] + goal_q * np.float32(units) + bonus
+        sc[ux] = v
+        buf[ob + ux] = 0.0
+        hit = (v > thr) | ((v == thr) & (rank[c] < r_last))
+        entering = np.int32(entering + np.int32(hit))
+    return entering
+
+
+@njit(cache=True)
+def _bound_block(
     buf,
     o0,
     b0,
@@ -314,22 +380,11 @@ def _score_block(
     thr,
     r_last,
     sc,
-    cs,
-    bs,
 ):
-    """Upper bounds of row i's scores against columns b0..b0+nb-1 into sc.
+    """As _score_block where some kinds are tied to a topic on both sides.
 
-    The bound is exact unless a complementary kind is tied to a topic on
-    both sides (see matching.goals); the cosine and bonus go to cs and bs
-    so that the exact score is recomputed by the same float operations.
-    Goal masks are uint32 in the narrow variant and the counters int32 so
-    every lane is 32 bits wide: LLVM then vectorises 8-wide on AVX2 (a
-    64-bit lane anywhere halves that). Branch-free, with unsigned indices
-    (no negative-index fix-ups), no slices (a slice per block costs more
-    than the 64 columns) and outside the parallel loop. Clearing buf here
-    is cheaper than re-walking the posting lists. Returns how many bounds
-    would enter the top-k list, i.e. beat (thr, r_last); an integer sum
-    vectorises where a max would not.
+    Those kinds may be worth up to FULL quarters, so sc gets an upper bound of
+    each score, exact for the other columns; buf is left for the exact pass.
     """
     interest, goal_q, goal_cap = cst[0], cst[1], np.int32(cst[2])
     entering = np.int32(0)
@@ -340,79 +395,18 @@ def _score_block(
         c = cb + ux
         cross = (si & offers[c]) | (seeks[c] & oi)
         cross_t = (si_t & offers_t[c]) | (seeks_t[c] & oi_t)
-        n_t = np.int32(_popcount32(cross_t))
-        n_u = np.int32(_popcount32(cross)) - n_t
+        # int32 throughout (see _score_block).
+        n_t = np.int32(_popcount(cross_t))
+        n_u = np.int32(np.int32(_popcount(cross)) - n_t)
         n_t = min(n_t, goal_cap)
-        n_u = min(n_u, goal_cap - n_t)
-        units = np.int32(4) * n_t + np.int32(2) * n_u
+        n_u = min(n_u, np.int32(goal_cap - n_t))
+        units = np.int32(np.int32(FULL) * n_t + np.int32(UNTIED) * n_u)
         sj = spec[c]
         differ = has_i & (sj >= 0) & (sj != spec_i)
         b = b_pref if pref[c] else b_plain
         bonus = b if differ else np.float32(0.0)
-        cos = buf[ob + ux]
-        v = interest * cos + goal_q * np.float32(units) + bonus
+        v = interest * buf[ob + ux] + goal_q * np.float32(units) + bonus
         sc[ux] = v
-        cs[ux] = cos
-        bs[ux] = bonus
-        buf[ob + ux] = 0.0
-        hit = (v > thr) | ((v == thr) & (rank[c] < r_last))
-        entering = np.int32(entering + np.int32(hit))
-    return entering
-
-
-@njit(cache=True)
-def _score_block_wide(
-    buf,
-    o0,
-    b0,
-    nb,
-    seeks,
-    offers,
-    seeks_t,
-    offers_t,
-    spec,
-    pref,
-    rank,
-    si,
-    oi,
-    si_t,
-    oi_t,
-    has_i,
-    spec_i,
-    b_pref,
-    b_plain,
-    cst,
-    thr,
-    r_last,
-    sc,
-    cs,
-    bs,
-):
-    """As _score_block, for goal kinds beyond 32 (two 64-bit masks per member)."""
-    interest, goal_q, goal_cap = cst[0], cst[1], np.int32(cst[2])
-    entering = np.int32(0)
-    ob = np.uint64(o0)
-    cb = np.uint64(b0)
-    for x in range(nb):
-        ux = np.uint64(x)
-        c = cb + ux
-        cross = (si & offers[c]) | (seeks[c] & oi)
-        cross_t = (si_t & offers_t[c]) | (seeks_t[c] & oi_t)
-        n_t = np.int32(_popcount64(cross_t))
-        n_u = np.int32(_popcount64(cross)) - n_t
-        n_t = min(n_t, goal_cap)
-        n_u = min(n_u, goal_cap - n_t)
-        units = np.int32(4) * n_t + np.int32(2) * n_u
-        sj = spec[c]
-        differ = has_i & (sj >= 0) & (sj != spec_i)
-        b = b_pref if pref[c] else b_plain
-        bonus = b if differ else np.float32(0.0)
-        cos = buf[ob + ux]
-        v = interest * cos + goal_q * np.float32(units) + bonus
-        sc[ux] = v
-        cs[ux] = cos
-        bs[ux] = bonus
-        buf[ob + ux] = 0.0
         hit = (v > thr) | ((v == thr) & (rank[c] < r_last))
         entering = np.int32(entering + np.int32(hit))
     return entering
@@ -462,8 +456,7 @@ def _top_block(
     gseek,
     gtag,
     tag_cat,
-    rptr,
-    rtag,
+    rare,
     bloom,
 ):
     n = len(indptr) - 1
@@ -484,8 +477,6 @@ def _top_block(
         f1 = np.empty(1, np.float32)
         i1 = f1.view(np.int32)
         sc = np.empty(_SCAN_BLOCK, np.float32)
-        cs = np.empty(_SCAN_BLOCK, np.float32)
-        bs = np.empty(_SCAN_BLOCK, np.float32)
         hs = np.empty((R, k), np.float32)
         hr = np.empty((R, k), np.int32)
         hj = np.empty((R, k), np.int32)
@@ -542,28 +533,35 @@ def _top_block(
                 r_last = rl_a[rr]
                 ex_lo = ex_ptr[r]
                 ex_hi = ex_ptr[r + 1]
+                row_tied = (si_t | oi_t) != 0
                 for b0 in range(j0, j1, _SCAN_BLOCK):
                     b1 = min(j1, b0 + _SCAN_BLOCK)
                     nb = b1 - b0
                     o0 = rr * tile + b0 - j0
+                    bb = b0 // _SCAN_BLOCK
+                    # Complementary kinds tied to a topic on both sides, in any
+                    # column of the block: only they may be worth other than
+                    # UNTIED quarters (see matching.goals).
+                    n_t = np.int32(0)
+                    if row_tied:
+                        n_t = np.int32(
+                            _popcount(
+                                (si_t & blk_offers_t[bb]) | (blk_seeks_t[bb] & oi_t)
+                            )
+                        )
+                    tied = n_t > 0
                     if prune:
                         # Upper bound of every score in the block, by the same float
                         # operations (rounding is monotone and the weights are >= 0):
                         # a block that cannot beat (thr, r_last) is skipped exactly.
-                        # Kinds tied on both sides may be worth 4 quarters, any
-                        # other complementary kind exactly 2 (see matching.goals).
-                        bb = b0 // _SCAN_BLOCK
+                        # Kinds tied on both sides may be worth FULL quarters, any
+                        # other complementary kind exactly UNTIED.
                         n_all = np.int32(
-                            _popcount64((si & blk_offers[bb]) | (blk_seeks[bb] & oi))
+                            _popcount((si & blk_offers[bb]) | (blk_seeks[bb] & oi))
                         )
-                        n_t = np.int32(
-                            _popcount64(
-                                (si_t & blk_offers_t[bb]) | (blk_seeks_t[bb] & oi_t)
-                            )
-                        )
-                        n_t = min(n_t, goal_cap)
-                        n_u = min(n_all - n_t, goal_cap - n_t)
-                        units_max = np.int32(4) * n_t + np.int32(2) * n_u
+                        n_tc = min(n_t, goal_cap)
+                        n_u = min(n_all - n_tc, goal_cap - n_tc)
+                        units_max = np.int32(FULL) * n_tc + np.int32(UNTIED) * n_u
                         ub = (
                             interest * _block_max(bits, o0, nb, f1, i1, nonneg)
                             + goal_q * np.float32(units_max)
@@ -573,8 +571,8 @@ def _top_block(
                             for x in range(nb):
                                 buf[np.uint64(o0) + np.uint64(x)] = 0.0
                             continue
-                    if wide:
-                        entering = _score_block_wide(
+                    if tied and wide:
+                        entering = _bound_block(
                             buf,
                             o0,
                             b0,
@@ -598,11 +596,9 @@ def _top_block(
                             thr,
                             r_last,
                             sc,
-                            cs,
-                            bs,
                         )
-                    else:
-                        entering = _score_block(
+                    elif tied:
+                        entering = _bound_block(
                             buf,
                             o0,
                             b0,
@@ -626,12 +622,52 @@ def _top_block(
                             thr,
                             r_last,
                             sc,
-                            cs,
-                            bs,
                         )
-                    if entering == 0:
-                        continue
-                    for x in range(nb):
+                    elif wide:
+                        entering = _score_block(
+                            buf,
+                            o0,
+                            b0,
+                            nb,
+                            seeks,
+                            offers,
+                            spec,
+                            pref,
+                            rank,
+                            si,
+                            oi,
+                            has_i,
+                            spec_i,
+                            b_pref,
+                            b_plain,
+                            cst,
+                            thr,
+                            r_last,
+                            sc,
+                        )
+                    else:
+                        entering = _score_block(
+                            buf,
+                            o0,
+                            b0,
+                            nb,
+                            seeks32,
+                            offers32,
+                            spec,
+                            pref,
+                            rank,
+                            si32,
+                            oi32,
+                            has_i,
+                            spec_i,
+                            b_pref,
+                            b_plain,
+                            cst,
+                            thr,
+                            r_last,
+                            sc,
+                        )
+                    for x in range(nb if entering else 0):
                         s = sc[x]
                         u = b0 + x
                         rj = rank[u]
@@ -640,28 +676,41 @@ def _top_block(
                         j = order[u]
                         if ex_hi > ex_lo and _is_excluded(ex_part, ex_lo, ex_hi, j):
                             continue
-                        # The floor and the exact goal term (see matching.goals).
+                        # The floor and, for kinds tied on both sides, the exact
+                        # goal term (see matching.goals).
                         cross = (si & offers[u]) | (seeks[u] & oi)
-                        cross_t = (si_t & offers_t[u]) | (seeks_t[u] & oi_t)
-                        ok = (cross & ~cross_t) != 0
-                        if cross_t != 0:
-                            units, ok_goal = goal_units(
-                                i,
-                                j,
-                                m_seeks,
-                                m_offers,
-                                goal_cap,
-                                gptr,
-                                gkind,
-                                gseek,
-                                gtag,
-                                tag_cat,
-                            )
-                            ok = ok or ok_goal
-                            s = interest * cs[x] + goal_q * np.float32(units) + bs[x]
-                            if s < thr or (s == thr and rj >= r_last):
-                                continue
-                        if not ok and not shares_rare_tag(i, j, rptr, rtag, bloom):
+                        ok = cross != 0
+                        if tied:
+                            cross_t = (si_t & offers_t[u]) | (seeks_t[u] & oi_t)
+                            ok = (cross & ~cross_t) != 0
+                            if cross_t != 0:
+                                units, ok_goal = goal_units(
+                                    i,
+                                    j,
+                                    m_seeks,
+                                    m_offers,
+                                    goal_cap,
+                                    gptr,
+                                    gkind,
+                                    gseek,
+                                    gtag,
+                                    tag_cat,
+                                )
+                                ok = ok or ok_goal
+                                # The same float operations as _score_block.
+                                bonus = _bonus(
+                                    has_i, spec_i, spec[u], pref[u], b_pref, b_plain
+                                )
+                                s = (
+                                    interest * buf[np.uint64(o0) + np.uint64(x)]
+                                    + goal_q * np.float32(units)
+                                    + bonus
+                                )
+                                if s < thr or (s == thr and rj >= r_last):
+                                    continue
+                        if not ok and not shares_rare_tag(
+                            i, j, indptr, indices, rare, bloom
+                        ):
                             continue
                         pos = cnt if cnt < k else k - 1
                         while pos > 0:
@@ -680,6 +729,10 @@ def _top_block(
                         if cnt == k:
                             thr = hs[rr, k - 1]
                             r_last = hr[rr, k - 1]
+                    if tied:
+                        # _bound_block left the cosines for the exact pass.
+                        for x in range(nb):
+                            buf[np.uint64(o0) + np.uint64(x)] = 0.0
                 count[rr] = cnt
                 thr_a[rr] = thr
                 rl_a[rr] = r_last
@@ -788,10 +841,22 @@ def _top_candidates(
     seeks = np.ascontiguousarray(pop.seeks, dtype=np.uint64)
     offers = np.ascontiguousarray(pop.offers, dtype=np.uint64)
     m_seeks, m_offers = seeks, offers
-    goals = pop.goal_lists()
-    seeks_t, offers_t = goals.tied_masks()
+    if pop.goals is None:
+        # Every goal is about nothing in particular: the masks are exact and
+        # the goal lists are never read.
+        goals = Goals(
+            indptr=np.zeros(n + 1, np.int64),
+            kind=np.zeros(0, np.int32),
+            seeks=np.zeros(0, np.bool_),
+            tag=np.zeros(0, np.int32),
+        )
+        seeks_t = np.zeros(n, np.uint64)
+        offers_t = np.zeros(n, np.uint64)
+    else:
+        goals = pop.goals
+        seeks_t, offers_t = goals.tied_masks()
     df = np.bincount(indices, minlength=max(1, int(pop.n_tags)))
-    rptr, rtag, bloom = rare_tags(
+    rare, bloom = rare_tags(
         indptr,
         indices,
         df,
@@ -877,7 +942,6 @@ def _top_candidates(
         np.ascontiguousarray(goals.seeks, dtype=np.bool_),
         np.ascontiguousarray(goals.tag, dtype=np.int32),
         pop.categories(),
-        rptr,
-        rtag,
+        rare,
         bloom,
     )
