@@ -2,10 +2,11 @@
 
 Reads the seeding step's hand-over file named by LOAD_BENCH_DATA (JSON: emails,
 password, session keys, accept links, tag/specialty/goal slugs, surnames, member
-ids). Every request says X-Forwarded-Proto: https and X-Forwarded-For: the
-user's own address, as the TLS proxy in front of production does, so that the
-production settings (SSL redirect, Secure cookies, per-client login limits) work
-over plain HTTP on 127.0.0.1; POSTs carry an Origin header as browsers do.
+ids, staff emails and authenticator secrets). Every request says
+X-Forwarded-Proto: https and X-Forwarded-For: the user's own address, as the TLS
+proxy in front of production does, so that the production settings (SSL
+redirect, Secure cookies, per-client login limits) work over plain HTTP on
+127.0.0.1; POSTs carry an Origin header as browsers do.
 
 * Member: already logged in (a seeded session, like most of a site's traffic);
   dashboard, directory (tag filters, text queries, specialty and goal filters,
@@ -14,6 +15,8 @@ over plain HTTP on 127.0.0.1; POSTs carry an Origin header as browsers do.
   now and then logs out and in again.
 * EmailLinkVisitor: no session; opens a member's signed accept link from an
   offer email (GET: confirmation page), then confirms (POST); each link once.
+* Staff: logs in with a password and an authenticator code (allauth MFA), then
+  reads the insights page and its charts.
 """
 
 from __future__ import annotations
@@ -49,6 +52,7 @@ def _load_data() -> dict:
             "goal_slugs": [],
             "names": [],
             "member_ids": [],
+            "staff": [],
         }
     with open(path, encoding="utf-8") as f:
         return json.load(f)
@@ -59,6 +63,17 @@ _sessions = count()
 _logins = count()
 _links = count()
 _clients = count()
+_staff = count()
+
+
+def _totp_code(secret: str) -> str:
+    """Computed as allauth checks it, so Django is set up (once) for it."""
+    import django
+
+    django.setup()
+    from bench.seed import totp_code
+
+    return totp_code(secret)
 
 
 def _popular(slugs: list[str]) -> str:
@@ -264,14 +279,47 @@ class EmailLinkVisitor(_Browser):
 
 
 class Staff(_Browser):
-    """Someone who runs Grapevyne, reading the insights page and a chart of it."""
+    """Someone who runs Grapevyne: logs in with their password and an
+    authenticator code, then reads the insights page and a chart of it."""
 
     weight = 1
 
     def on_start(self) -> None:
-        sessions = DATA.get("staff_sessions") or []
-        if sessions:
-            self._set_cookie("sessionid", random.choice(sessions))
+        # The first staff member is the warm-up's; an authenticator code counts
+        # once per member, so each Locust staff user signs in as a member of its own.
+        staff = DATA["staff"][1 + next(_staff) % (len(DATA["staff"]) - 1)]
+        with self.client.get(
+            "/accounts/login/", name="login GET", catch_response=True
+        ) as page:
+            if page.status_code != 200:
+                page.failure(f"HTTP {page.status_code}")
+                return
+        with self._post_form(
+            "/accounts/login/",
+            page.text,
+            {"login": staff["email"], "password": DATA["password"]},
+            "staff login POST",
+        ) as response:
+            code_path = urlparse(response.headers.get("Location", "")).path
+            if response.status_code != 302 or "/2fa/" not in code_path:
+                response.failure(f"no code step: HTTP {response.status_code}")
+                return
+        with self.client.get(
+            code_path, name="staff code GET", catch_response=True
+        ) as page:
+            if page.status_code != 200:
+                page.failure(f"HTTP {page.status_code}")
+                return
+        with self._post_form(
+            code_path,
+            page.text,
+            {"code": _totp_code(staff["secret"])},
+            "staff code POST",
+        ) as response:
+            if response.status_code != 302 or "/accounts/" in response.headers.get(
+                "Location", "/accounts/"
+            ):
+                response.failure(f"code refused: HTTP {response.status_code}")
 
     @task(3)
     def insights(self) -> None:

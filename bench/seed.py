@@ -274,18 +274,16 @@ def seed_site(n: int, *, seed: int = 7, intros: int = 3000, sessions: int = 0) -
 
 def seed_history(n: int, intros: int, *, rounds: int = 50, seed: int = 7) -> dict:
     """Past rounds with `intros` closed intros among members 1..n, for the insights
-    page at scale: weekly rounds, the later ones still changing. Written by
-    INSERT ... SELECT in PostgreSQL (a million rows in tens of seconds); outcomes
-    depend on the score, a third of connections have a follow-up answer.
-    Returns the staff session keys the load test uses for the insights page.
+    page at scale: weekly rounds, the last one a week ago. Written by INSERT ...
+    SELECT in PostgreSQL without per-row foreign key checks (generated consistent,
+    as in bench.matching's COPY), a million rows in a few minutes; outcomes depend
+    on the score, a third of connections have a follow-up answer.
+    Returns the id of the latest round.
     """
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
     from django.db import connection
     from django.utils import timezone
 
     from matching.models import Round
-    from profiles.models import User
 
     now = timezone.now()
     made = [
@@ -299,6 +297,7 @@ def seed_history(n: int, intros: int, *, rounds: int = 50, seed: int = 7) -> dic
         for r in range(rounds)
     ]
     with connection.cursor() as cursor:
+        cursor.execute("SET session_replication_role = replica")
         cursor.execute("SELECT setseed(%s)", [1 / (seed + 1)])
         cursor.execute(
             """
@@ -306,12 +305,12 @@ def seed_history(n: int, intros: int, *, rounds: int = 50, seed: int = 7) -> dic
               SELECT s, 1 + floor(random() * %(n)s)::int AS x,
                      1 + floor(random() * %(n)s)::int AS y,
                      random() AS score, random() AS u,
-                     (%(times)s::timestamptz[])[1 + s %% %(rounds)s]
-                       + interval '1 hour' AS at
+                     1 + s %% %(rounds)s AS r
               FROM generate_series(1, %(intros)s) s
             ), o AS (
-              SELECT *, CASE WHEN u < 0.15 + 0.45 * score THEN 'connected'
-                             WHEN u < 0.8 THEN 'expired' ELSE 'declined' END AS state
+              SELECT g.*, (%(times)s::timestamptz[])[r] + interval '1 hour' AS at,
+                     CASE WHEN u < 0.15 + 0.45 * score THEN 'connected'
+                          WHEN u < 0.8 THEN 'expired' ELSE 'declined' END AS state
               FROM g WHERE x <> y
             )
             INSERT INTO introductions_introduction (
@@ -331,26 +330,31 @@ def seed_history(n: int, intros: int, *, rounds: int = 50, seed: int = 7) -> dic
               CASE WHEN state = 'connected' THEN at + (score * interval '5 days') END,
               at, CASE WHEN state = 'connected' THEN at + interval '5 days' END,
               at + interval '7 days', '', '', '[]', '', at - interval '1 hour',
-              at + interval '7 days'
-            FROM o
+              least(at + interval '7 days', %(seeded)s)
+            FROM o ORDER BY r
             """,
             {
                 "n": n,
                 "intros": intros,
                 "rounds": rounds,
                 "times": [r.created_at for r in made],
+                # Last changed when they closed, or before now for the latest
+                # round's (the week's rollup finds the changes seed_week makes).
+                "seeded": now - timedelta(hours=1),
             },
         )
+        # Each intro in the round of the week it was proposed in.
         cursor.execute(
             """
             INSERT INTO matching_roundpair (
               round_id, member_a_id, member_b_id, score, explanation, introduction_id)
-            SELECT (%(ids)s::bigint[])[1 + i.id %% %(rounds)s], i.member_a_id,
-                   i.member_b_id, i.score, '{}', i.id
-            FROM introductions_introduction i WHERE i.state <> 'offered'
+            SELECT r.id, i.member_a_id, i.member_b_id, i.score, '{}', i.id
+            FROM introductions_introduction i
+            JOIN matching_round r ON i.created_at = r.created_at
+            WHERE r.id = ANY(%(ids)s)
             ON CONFLICT DO NOTHING
             """,
-            {"ids": [r.pk for r in made], "rounds": rounds},
+            {"ids": [r.pk for r in made]},
         )
         cursor.execute(
             """
@@ -363,15 +367,143 @@ def seed_history(n: int, intros: int, *, rounds: int = 50, seed: int = 7) -> dic
             WHERE state = 'connected' AND id % 3 = 0
             """
         )
+        cursor.execute("SET session_replication_role = DEFAULT")
         cursor.execute("VACUUM ANALYZE")
-    staff = User.objects.filter(pk__in=[1, 2])
-    staff.update(is_staff=True)
-    sessions = []
-    for user in staff:
-        store = SessionStore()
-        store[SESSION_KEY] = str(user.pk)
-        store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-        store[HASH_SESSION_KEY] = user.get_session_auth_hash()
-        store.create()
-        sessions.append(store.session_key)
-    return {"staff_sessions": sessions, "latest_round": made[-1].pk}
+    return {"latest_round": made[-1].pk}
+
+
+def seed_week(n: int, intros: int, *, seed: int = 7) -> dict:
+    """A normal week after seed_history, as the insights rollup meets it: a new
+    round proposes `intros` intros among members 1..n and offers them (some
+    already answered, connected or declined), the previous round's unanswered
+    offers expire, and a third of the connections of the round two weeks back
+    get their follow-up answer. Returns the new round's id and how many rows of
+    each kind changed.
+    """
+    from django.db import connection
+    from django.utils import timezone
+
+    from matching.models import Round
+
+    now = timezone.now()
+    round_ = Round.objects.create(
+        trigger=Round.Trigger.BEAT,
+        status=Round.Status.DONE,
+        created_at=now - timedelta(hours=2),
+        finished_at=now - timedelta(hours=1),
+        members_considered=int(n * 0.8),
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("SET session_replication_role = replica")
+        cursor.execute("SELECT setseed(%s)", [1 / (seed + 2)])
+        cursor.execute(
+            """
+            WITH g AS (
+              SELECT 1 + floor(random() * %(n)s)::int AS x,
+                     1 + floor(random() * %(n)s)::int AS y,
+                     random() AS score, random() AS u
+              FROM generate_series(1, %(intros)s)
+            ), o AS (
+              SELECT *, CASE WHEN u < 0.2 * score THEN 'connected'
+                             WHEN u < 0.3 THEN 'declined' ELSE 'offered' END AS state
+              FROM g WHERE x <> y
+            )
+            INSERT INTO introductions_introduction (
+              member_a_id, member_b_id, state, score, explanation, a_response,
+              b_response, a_responded_at, b_responded_at, offered_at, connected_at,
+              expires_at, a_decline_reason, b_decline_reason, proposed_slots, note,
+              created_at, updated_at)
+            SELECT least(x, y), greatest(x, y), state, score,
+              jsonb_build_object('shared_interests',
+                CASE WHEN u < 0.7 THEN '["x"]'::jsonb ELSE '[]'::jsonb END,
+                'goals', CASE WHEN score > 0.5 THEN '[{}]'::jsonb ELSE '[]'::jsonb END,
+                'cross_specialty', x %% 3 <> y %% 3),
+              CASE WHEN state = 'connected' THEN 'accepted'
+                   WHEN state = 'declined' THEN 'declined'
+                   WHEN u < 0.6 THEN 'accepted' ELSE '' END,
+              CASE WHEN state = 'connected' THEN 'accepted' ELSE '' END,
+              CASE WHEN state <> 'offered' OR u < 0.6
+                   THEN %(now)s - u * interval '1 hour' END,
+              CASE WHEN state = 'connected' THEN %(now)s - u * interval '1 hour' END,
+              %(at)s, CASE WHEN state = 'connected' THEN %(now)s END,
+              %(at)s + interval '7 days', '', '', '[]', '', %(at)s, %(now)s
+            FROM o
+            """,
+            {"n": n, "intros": intros, "now": now, "at": round_.created_at},
+        )
+        proposed = cursor.rowcount
+        cursor.execute(
+            """
+            INSERT INTO matching_roundpair (
+              round_id, member_a_id, member_b_id, score, explanation, introduction_id)
+            SELECT %(round)s, member_a_id, member_b_id, score, '{}', id
+            FROM introductions_introduction WHERE created_at = %(at)s
+            ON CONFLICT DO NOTHING
+            """,
+            {"round": round_.pk, "at": round_.created_at},
+        )
+        cursor.execute(
+            """
+            INSERT INTO introductions_feedback (
+              intro_id, member_id, met, rating, created_at, updated_at)
+            SELECT i.id, i.member_b_id, 'yes', 4, %(now)s, %(now)s
+            FROM introductions_introduction i
+            WHERE i.created_at = (
+                SELECT created_at FROM matching_round
+                WHERE NOT dry_run ORDER BY created_at DESC OFFSET 2 LIMIT 1)
+              AND i.state = 'connected' AND i.id %% 3 = 1
+            ON CONFLICT DO NOTHING
+            """,
+            {"now": now},
+        )
+        answered = cursor.rowcount
+        # The previous round's offers nobody answered ran out this week.
+        cursor.execute(
+            """
+            UPDATE introductions_introduction SET updated_at = %(now)s
+            WHERE created_at = (
+                SELECT created_at FROM matching_round
+                WHERE NOT dry_run ORDER BY created_at DESC OFFSET 1 LIMIT 1)
+              AND state = 'expired'
+            """,
+            {"now": now},
+        )
+        expired = cursor.rowcount
+        cursor.execute("SET session_replication_role = DEFAULT")
+        cursor.execute("ANALYZE")
+    return {
+        "round": round_.pk,
+        "intros": proposed,
+        "feedback": answered,
+        "expired": expired,
+    }
+
+
+def seed_staff(count: int) -> list[dict]:
+    """Staff members (with verified addresses, from seed_site) who sign in with
+    the site's password and an authenticator app: [{"email", "secret"}]."""
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    from profiles.models import User
+
+    staff = []
+    for user in User.objects.filter(pk__in=range(1, count + 1)).order_by("pk"):
+        user.is_staff = True
+        user.save(update_fields=["is_staff"])
+        secret = generate_totp_secret()
+        TOTP.activate(user, secret)
+        staff.append({"email": user.email, "secret": secret})
+    return staff
+
+
+def totp_code(secret: str) -> str:
+    """The code an authenticator app shows now (Django must be set up)."""
+    from allauth.mfa.totp.internal.auth import (
+        format_hotp_value,
+        hotp_value,
+        yield_hotp_counters_from_time,
+    )
+
+    # The counters run from the tolerated past to the future: the middle is now.
+    counters = list(yield_hotp_counters_from_time())
+    return format_hotp_value(hotp_value(secret, counters[len(counters) // 2]))

@@ -7,11 +7,25 @@ rounds started or finished) and recomputes only those; a full run recomputes
 every key. So the two write the same rows, and a repeated run changes nothing.
 The whole-population figures (sign-up cohorts, fairness, who waits longest) are
 recomputed on each run from the member tables, never from the intro table.
+
+At scale (a million intros) every step is set-based SQL over temporary tables.
+The touched intros and members are found along the updated_at indexes. The
+intros of the rounds and weeks to recompute are read once (along the round
+pairs' and created_at indexes; a full run reads the intro table in one pass)
+into insights_facts, one row per intro with its outcome and the keys it is
+counted by; the round and week funnels are grouped from it, and every breakdown
+in a single pass over grouping sets. Members are recounted in one pass over the
+intro table when many changed, along its member indexes when few did.
+bench/load.py --only insights times each step at 100,000 members.
 """
 
-from dataclasses import dataclass
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -29,6 +43,9 @@ WAITING_SHOWN = 10
 # the figure does not move with daylight saving.
 TZ_REFERENCE = "2026-01-15 12:00:00+00"
 TRAINEE_ROLES = ["student", "resident", "fellow"]
+# Past this share of all members touched, one pass over the intro table recounts
+# everyone faster than an index probe per touched member.
+MEMBERS_FULL_PASS_SHARE = 0.2
 
 _WEEK = "(date_trunc('week', {col} AT TIME ZONE 'UTC'))::date"
 
@@ -39,6 +56,8 @@ class RollupResult:
     rounds: int
     weeks: int
     members: int
+    # Seconds per step, for the task's log and the benchmark.
+    seconds: dict[str, float] = field(default_factory=dict)
 
 
 def _execute(sql: str, params: dict | None = None) -> list[tuple]:
@@ -47,31 +66,88 @@ def _execute(sql: str, params: dict | None = None) -> list[tuple]:
         return cursor.fetchall() if cursor.description else []
 
 
-# Per intro in scope: what happened to it. {scope} is a FROM/WHERE clause naming
-# the intros as i. Feedback is aggregated per intro first (two members answer).
+def _temp_table(name: str, select: str, params: dict | None = None) -> None:
+    """A temporary table of a query's rows, gone at the end of the transaction."""
+    _execute(f"DROP TABLE IF EXISTS {name}")
+    _execute(f"CREATE TEMP TABLE {name} ON COMMIT DROP AS {select}", params)
+    _execute(f"ANALYZE {name}")
+
+
+# Per intro in scope: what happened to it, and the properties of its pair that
+# the breakdowns count by, each a short text key. {source} names the intros as i;
+# only the rounds being recomputed give an intro its round_id, and in_weeks says
+# whether its week is being recomputed. Feedback is aggregated per intro first
+# (two members answer); a profile's time zone is compared by its offset at
+# TZ_REFERENCE.
 _FACTS = """
-scope AS (SELECT i.* FROM introductions_introduction i {scope}),
-fb AS (
+SELECT rp.round_id, i.id, i.score, i.created_at,
+  {_week_of_intro} = ANY(%(weeks)s) AS in_weeks,
+  i.offered_at IS NOT NULL AS offered,
+  i.connected_at IS NOT NULL AS connected,
+  i.connected_at IS NOT NULL AND coalesce(fb.met, false) AS met,
+  coalesce(fb.ratings, 0) AS ratings, coalesce(fb.rating_sum, 0) AS rating_sum,
+  i.state = 'declined' AS declined,
+  i.state = 'expired' AS expired,
+  i.state = 'expired' AND i.a_response = '' AND i.b_response = '' AS no_answer,
+  i.state = 'withdrawn' AS withdrawn,
+  extract(epoch FROM i.a_responded_at - i.offered_at) AS a_secs,
+  extract(epoch FROM i.b_responded_at - i.offered_at) AS b_secs,
+  CASE WHEN pa.specialty_id IS NULL OR pb.specialty_id IS NULL THEN 'unknown'
+    WHEN pa.specialty_id <> pb.specialty_id THEN 'cross' ELSE 'same' END
+    AS specialty,
+  CASE WHEN nullif(pa.country, '') IS NULL OR nullif(pb.country, '') IS NULL
+    THEN 'unknown' WHEN pa.country <> pb.country THEN 'cross' ELSE 'same' END
+    AS country,
+  CASE WHEN pa.time_zone IS NULL OR pb.time_zone IS NULL THEN 'unknown'
+    WHEN (%(tz_ref)s::timestamptz AT TIME ZONE pa.time_zone)
+      <> (%(tz_ref)s::timestamptz AT TIME ZONE pb.time_zone) THEN 'cross'
+    ELSE 'same' END AS time_zone,
+  CASE WHEN nullif(pa.role, '') IS NULL OR nullif(pb.role, '') IS NULL
+    THEN 'unknown'
+    WHEN (pa.role = ANY(%(trainee)s)) <> (pb.role = ANY(%(trainee)s)) THEN 'cross'
+    WHEN pa.role = ANY(%(trainee)s) THEN 'trainees' ELSE 'attendings' END
+    AS stage,
+  CASE WHEN nullif(pa.role, '') IS NULL OR nullif(pb.role, '') IS NULL
+    THEN 'unknown'
+    ELSE least(pa.role, pb.role) || ' + ' || greatest(pa.role, pb.role) END
+    AS roles,
+  CASE WHEN coalesce(jsonb_array_length(CASE WHEN jsonb_typeof(
+      i.explanation -> 'shared_interests') = 'array'
+      THEN i.explanation -> 'shared_interests' END), 0)
+    + coalesce(jsonb_array_length(CASE WHEN jsonb_typeof(
+      i.explanation -> 'shared_sensitive_interests') = 'array'
+      THEN i.explanation -> 'shared_sensitive_interests' END), 0) > 0
+    THEN 'yes' ELSE 'no' END AS shared_interest,
+  CASE WHEN coalesce(jsonb_array_length(CASE WHEN jsonb_typeof(
+      i.explanation -> 'goals') = 'array' THEN i.explanation -> 'goals' END), 0) > 0
+    THEN 'yes' ELSE 'no' END AS goal,
+  CASE WHEN i.explanation ->> 'cross_specialty' = 'true' THEN 'yes' ELSE 'no' END
+    AS cross_specialty
+FROM {source}
+LEFT JOIN matching_roundpair rp
+  ON rp.introduction_id = i.id AND rp.round_id = ANY(%(rounds)s)
+LEFT JOIN (
   SELECT f.intro_id, bool_or(f.met = 'yes') AS met, count(f.rating) AS ratings,
          coalesce(sum(f.rating), 0) AS rating_sum
-  FROM introductions_feedback f WHERE f.intro_id IN (SELECT id FROM scope)
+  FROM introductions_feedback f {feedback_scope}
   GROUP BY f.intro_id
-),
-facts AS (
-  SELECT s.id, s.score, s.explanation, s.created_at, s.member_a_id, s.member_b_id,
-    s.offered_at IS NOT NULL AS offered,
-    s.connected_at IS NOT NULL AS connected,
-    s.connected_at IS NOT NULL AND coalesce(fb.met, false) AS met,
-    coalesce(fb.ratings, 0) AS ratings, coalesce(fb.rating_sum, 0) AS rating_sum,
-    s.state = 'declined' AS declined,
-    s.state = 'expired' AS expired,
-    s.state = 'expired' AND s.a_response = '' AND s.b_response = '' AS no_answer,
-    s.state = 'withdrawn' AS withdrawn,
-    extract(epoch FROM s.a_responded_at - s.offered_at) AS a_secs,
-    extract(epoch FROM s.b_responded_at - s.offered_at) AS b_secs
-  FROM scope s LEFT JOIN fb ON fb.intro_id = s.id
-)
+) fb ON fb.intro_id = i.id
+LEFT JOIN profiles_profile pa ON pa.id = i.member_a_id
+LEFT JOIN profiles_profile pb ON pb.id = i.member_b_id
 """
+# The breakdowns (RoundBreakdown.measure), each a column of insights_facts but
+# the decile, which is ranked within each round.
+_MEASURES = [
+    "specialty",
+    "country",
+    "time_zone",
+    "stage",
+    "roles",
+    "decile",
+    "shared_interest",
+    "goal",
+    "cross_specialty",
+]
 
 _FUNNEL_SUMS = """
   count(*) AS proposed,
@@ -98,36 +174,77 @@ _FUNNEL_SELECT = """
 """
 
 
+def _answers(group: str, where: str) -> str:
+    """How many answers each group got and their median delay, in hours."""
+    return f"""
+      SELECT {group} AS key, count(*) AS answers,
+             percentile_cont(0.5) WITHIN GROUP (ORDER BY x.secs) / 3600
+               AS median_hours
+      FROM insights_facts f, LATERAL (VALUES (f.a_secs), (f.b_secs)) x(secs)
+      WHERE {where} AND x.secs IS NOT NULL GROUP BY 1
+    """
+
+
+def _collect_facts(rounds: list[int], weeks: list[date], *, full: bool) -> None:
+    """insights_facts: every intro of these rounds and weeks, read once."""
+    params = {
+        "rounds": rounds,
+        "weeks": weeks,
+        "tz_ref": TZ_REFERENCE,
+        "trainee": TRAINEE_ROLES,
+    }
+    week_of_intro = _WEEK.format(col="i.created_at")
+    if full:
+        source, feedback_scope = "introductions_introduction i", ""
+    else:
+        # The rounds' intros along the round pairs' index, the weeks' along the
+        # created_at index (one range per week).
+        _temp_table(
+            "insights_scope",
+            """
+            SELECT introduction_id AS id FROM matching_roundpair
+            WHERE round_id = ANY(%(rounds)s) AND introduction_id IS NOT NULL
+            UNION
+            SELECT i.id FROM unnest(%(weeks)s::date[]) w(start)
+            JOIN introductions_introduction i
+              ON i.created_at >= (w.start::timestamp AT TIME ZONE 'UTC')
+             AND i.created_at < ((w.start + 7)::timestamp AT TIME ZONE 'UTC')
+            """,
+            params,
+        )
+        source = "insights_scope s JOIN introductions_introduction i ON i.id = s.id"
+        feedback_scope = "WHERE f.intro_id IN (SELECT id FROM insights_scope)"
+    _temp_table(
+        "insights_facts",
+        _FACTS.format(
+            _week_of_intro=week_of_intro,
+            source=source,
+            feedback_scope=feedback_scope,
+        ),
+        params,
+    )
+
+
 def _recompute_rounds(round_ids: list[int]) -> None:
+    """round_ids: rounds of introductions (no dry run), their intros in
+    insights_facts."""
     if not round_ids:
         return
-    params = {"rounds": round_ids, "tz_ref": TZ_REFERENCE, "trainee": TRAINEE_ROLES}
+    params = {"rounds": round_ids}
     _execute(
         "DELETE FROM insights_roundfunnel WHERE round_id = ANY(%(rounds)s)", params
     )
     _execute(
         "DELETE FROM insights_roundbreakdown WHERE round_id = ANY(%(rounds)s)", params
     )
-    scope = (
-        "WHERE i.id IN (SELECT introduction_id FROM matching_roundpair "
-        "WHERE round_id = ANY(%(rounds)s))"
-    )
+    in_rounds = "f.round_id IS NOT NULL"
     _execute(
         f"""
-        WITH {_FACTS.format(scope=scope)},
-        paired AS (
-          SELECT rp.round_id, f.* FROM matching_roundpair rp
-          JOIN facts f ON f.id = rp.introduction_id
-          WHERE rp.round_id = ANY(%(rounds)s)
+        WITH agg AS (
+          SELECT f.round_id, {_FUNNEL_SUMS} FROM insights_facts f
+          WHERE {in_rounds} GROUP BY f.round_id
         ),
-        agg AS (SELECT f.round_id, {_FUNNEL_SUMS} FROM paired f GROUP BY f.round_id),
-        ans AS (
-          SELECT f.round_id, count(*) AS answers,
-                 percentile_cont(0.5) WITHIN GROUP (ORDER BY x.secs) / 3600
-                   AS median_hours
-          FROM paired f, LATERAL (VALUES (f.a_secs), (f.b_secs)) x(secs)
-          WHERE x.secs IS NOT NULL GROUP BY f.round_id
-        ),
+        ans AS ({_answers("f.round_id", in_rounds)}),
         lo AS (
           SELECT round_id,
             count(*) FILTER (WHERE reason = 'odd_one_out') AS odd,
@@ -143,99 +260,51 @@ def _recompute_rounds(round_ids: list[int]) -> None:
           coalesce(lo.odd, 0), coalesce(lo.none, 0), coalesce(lo.capacity, 0)
         FROM matching_round r
         LEFT JOIN agg ON agg.round_id = r.id
-        LEFT JOIN ans ON ans.round_id = r.id
+        LEFT JOIN ans ON ans.key = r.id
         LEFT JOIN lo ON lo.round_id = r.id
-        WHERE r.id = ANY(%(rounds)s) AND NOT r.dry_run
+        WHERE r.id = ANY(%(rounds)s)
         """,
         params,
     )
+    # One pass for all measures: a hash table per grouping set, rather than a
+    # row per intro and measure.
+    measure = "CASE {} END".format(
+        " ".join(f"WHEN GROUPING({m}) = 0 THEN '{m}'" for m in _MEASURES)
+    )
+    sets = ", ".join(f"(round_id, {m})" for m in _MEASURES)
     _execute(
         f"""
-        WITH {_FACTS.format(scope=scope)},
-        paired AS (
-          SELECT rp.round_id, f.*,
-            pa.specialty_id AS sa, pb.specialty_id AS sb,
-            nullif(pa.country, '') AS ca, nullif(pb.country, '') AS cb,
-            pa.time_zone AS ta, pb.time_zone AS tb,
-            nullif(pa.role, '') AS ra, nullif(pb.role, '') AS rb,
-            ntile(10) OVER (PARTITION BY rp.round_id ORDER BY f.score, f.id) AS decile,
-            coalesce(jsonb_array_length(CASE WHEN jsonb_typeof(
-              f.explanation -> 'shared_interests') = 'array'
-              THEN f.explanation -> 'shared_interests' END), 0)
-            + coalesce(jsonb_array_length(CASE WHEN jsonb_typeof(
-              f.explanation -> 'shared_sensitive_interests') = 'array'
-              THEN f.explanation -> 'shared_sensitive_interests' END), 0)
-              AS shared,
-            coalesce(jsonb_array_length(CASE WHEN jsonb_typeof(
-              f.explanation -> 'goals') = 'array'
-              THEN f.explanation -> 'goals' END), 0) AS goals
-          FROM matching_roundpair rp
-          JOIN matching_round r ON r.id = rp.round_id AND NOT r.dry_run
-          JOIN facts f ON f.id = rp.introduction_id
-          LEFT JOIN profiles_profile pa ON pa.id = f.member_a_id
-          LEFT JOIN profiles_profile pb ON pb.id = f.member_b_id
-          WHERE rp.round_id = ANY(%(rounds)s)
-        )
         INSERT INTO insights_roundbreakdown (
           round_id, measure, key, proposed, offered, connected, met
         )
-        SELECT f.round_id, m.measure, m.key, count(*),
-          count(*) FILTER (WHERE f.offered), count(*) FILTER (WHERE f.connected),
-          count(*) FILTER (WHERE f.met)
-        FROM paired f, LATERAL (VALUES
-          ('specialty', CASE WHEN f.sa IS NULL OR f.sb IS NULL THEN 'unknown'
-            WHEN f.sa <> f.sb THEN 'cross' ELSE 'same' END),
-          ('country', CASE WHEN f.ca IS NULL OR f.cb IS NULL THEN 'unknown'
-            WHEN f.ca <> f.cb THEN 'cross' ELSE 'same' END),
-          ('time_zone', CASE WHEN f.ta IS NULL OR f.tb IS NULL THEN 'unknown'
-            WHEN (%(tz_ref)s::timestamptz AT TIME ZONE f.ta)
-              <> (%(tz_ref)s::timestamptz AT TIME ZONE f.tb) THEN 'cross'
-            ELSE 'same' END),
-          ('stage', CASE WHEN f.ra IS NULL OR f.rb IS NULL THEN 'unknown'
-            WHEN (f.ra = ANY(%(trainee)s)) <> (f.rb = ANY(%(trainee)s))
-              THEN 'cross'
-            WHEN f.ra = ANY(%(trainee)s) THEN 'trainees' ELSE 'attendings' END),
-          ('roles', CASE WHEN f.ra IS NULL OR f.rb IS NULL THEN 'unknown'
-            ELSE least(f.ra, f.rb) || ' + ' || greatest(f.ra, f.rb) END),
-          ('decile', f.decile::text),
-          ('shared_interest', CASE WHEN f.shared > 0 THEN 'yes' ELSE 'no' END),
-          ('goal', CASE WHEN f.goals > 0 THEN 'yes' ELSE 'no' END),
-          ('cross_specialty',
-            CASE WHEN f.explanation ->> 'cross_specialty' = 'true' THEN 'yes'
-            ELSE 'no' END)
-        ) m(measure, key)
-        GROUP BY f.round_id, m.measure, m.key
+        SELECT round_id, {measure}, coalesce({", ".join(_MEASURES)}),
+          count(*), count(*) FILTER (WHERE offered),
+          count(*) FILTER (WHERE connected), count(*) FILTER (WHERE met)
+        FROM (
+          SELECT f.*, ntile(10) OVER (
+            PARTITION BY f.round_id ORDER BY f.score, f.id)::text AS decile
+          FROM insights_facts f WHERE {in_rounds}
+        ) f
+        GROUP BY GROUPING SETS ({sets})
         """,
         params,
     )
 
 
 def _recompute_weeks(weeks: list[date]) -> None:
+    """weeks: their intros in insights_facts."""
     if not weeks:
         return
     params = {"weeks": weeks}
     _execute("DELETE FROM insights_weekfunnel WHERE week = ANY(%(weeks)s)", params)
-    # One index range per week, rather than a condition no index can answer.
-    scope = """
-      JOIN unnest(%(weeks)s::date[]) w(start)
-        ON i.created_at >= (w.start::timestamp AT TIME ZONE 'UTC')
-       AND i.created_at < ((w.start + 7)::timestamp AT TIME ZONE 'UTC')
-    """
     week_of_intro = _WEEK.format(col="f.created_at")
     _execute(
         f"""
-        WITH {_FACTS.format(scope=scope)},
-        agg AS (
+        WITH agg AS (
           SELECT {week_of_intro} AS week, {_FUNNEL_SUMS}
-          FROM facts f GROUP BY 1
+          FROM insights_facts f WHERE f.in_weeks GROUP BY 1
         ),
-        ans AS (
-          SELECT {week_of_intro} AS week, count(*) AS answers,
-                 percentile_cont(0.5) WITHIN GROUP (ORDER BY x.secs) / 3600
-                   AS median_hours
-          FROM facts f, LATERAL (VALUES (f.a_secs), (f.b_secs)) x(secs)
-          WHERE x.secs IS NOT NULL GROUP BY 1
-        ),
+        ans AS ({_answers(week_of_intro, "f.in_weeks")}),
         el AS (
           SELECT {_WEEK.format(col="r.created_at")} AS week,
                  sum(r.members_considered) AS eligible
@@ -245,7 +314,7 @@ def _recompute_weeks(weeks: list[date]) -> None:
         SELECT w.week, coalesce(el.eligible, 0), {_FUNNEL_SELECT}
         FROM unnest(%(weeks)s::date[]) w(week)
         LEFT JOIN agg ON agg.week = w.week
-        LEFT JOIN ans ON ans.week = w.week
+        LEFT JOIN ans ON ans.key = w.week
         LEFT JOIN el ON el.week = w.week
         WHERE agg.week IS NOT NULL OR el.week IS NOT NULL
         """,
@@ -253,31 +322,47 @@ def _recompute_weeks(weeks: list[date]) -> None:
     )
 
 
-def _recompute_members(member_ids: list[int] | None) -> None:
-    """Exposure per member: all members when member_ids is None."""
-    where = "" if member_ids is None else "WHERE m = ANY(%(members)s)"
-    delete = "" if member_ids is None else "WHERE profile_id = ANY(%(members)s)"
-    params = {"members": member_ids}
-    _execute(f"DELETE FROM insights_memberexposure {delete}", params)
-    # Both halves are read along the member_a and (member_b, member_a) indexes.
-    half = """
-      SELECT {col} AS m, offered_at IS NOT NULL AS offered,
-             connected_at IS NOT NULL AS connected
-      FROM introductions_introduction WHERE {col} IS NOT NULL {filter}
-    """
-    filter_ = "" if member_ids is None else "AND {col} = ANY(%(members)s)"
-    halves = " UNION ALL ".join(
-        half.format(col=col, filter=filter_.format(col=col))
-        for col in ("member_a_id", "member_b_id")
+_EXPOSURE_SUMS = """
+  count(*), count(*) FILTER (WHERE i.offered_at IS NOT NULL),
+  count(*) FILTER (WHERE i.connected_at IS NOT NULL)
+"""
+
+
+def _recompute_all_members() -> None:
+    """Every member's exposure, in one pass over the intro table."""
+    _execute("DELETE FROM insights_memberexposure")
+    _execute(
+        f"""
+        INSERT INTO insights_memberexposure (profile_id, intros, offered, connected)
+        SELECT m.id, {_EXPOSURE_SUMS}
+        FROM introductions_introduction i,
+             LATERAL (VALUES (i.member_a_id), (i.member_b_id)) m(id)
+        WHERE m.id IS NOT NULL GROUP BY m.id
+        """
+    )
+
+
+def _recompute_dirty_members() -> None:
+    """The exposure of the members in insights_dirty_members, along the intro
+    table's member_a and (member_b, member_a) indexes."""
+    _execute(
+        "DELETE FROM insights_memberexposure e USING insights_dirty_members d "
+        "WHERE e.profile_id = d.id"
     )
     _execute(
         f"""
         INSERT INTO insights_memberexposure (profile_id, intros, offered, connected)
-        SELECT m, count(*), count(*) FILTER (WHERE offered),
-               count(*) FILTER (WHERE connected)
-        FROM ({halves}) x {where} GROUP BY m
-        """,
-        params,
+        SELECT d.id, {_EXPOSURE_SUMS}
+        FROM insights_dirty_members d
+        JOIN LATERAL (
+          SELECT offered_at, connected_at FROM introductions_introduction
+          WHERE member_a_id = d.id
+          UNION ALL
+          SELECT offered_at, connected_at FROM introductions_introduction
+          WHERE member_b_id = d.id
+        ) i ON true
+        GROUP BY d.id
+        """
     )
 
 
@@ -353,68 +438,139 @@ def _fairness(state: Rollup) -> None:
     state.member_intros = sum(value * count for value, count in histogram)
 
 
-def _dirty_since(since: datetime) -> tuple[list[int], list[date], list[int]]:
-    """Rounds, weeks and members whose figures may have changed since then."""
-    changed = _execute(
-        f"""
-        SELECT i.id, i.member_a_id, i.member_b_id, {_WEEK.format(col="i.created_at")}
+def _all_keys() -> tuple[list[int], list[date]]:
+    rounds = [r for (r,) in _execute("SELECT id FROM matching_round WHERE NOT dry_run")]
+    # The distinct weeks from the created_at index, a week at a time (a loose
+    # index scan), rather than by sorting every intro.
+    weeks = [
+        w
+        for (w,) in _execute(
+            f"""
+            WITH RECURSIVE w(start) AS (
+              SELECT {_WEEK.format(col="min(created_at)")}
+                FROM introductions_introduction
+              UNION ALL
+              SELECT {_WEEK.format(col="n.created_at")} FROM w, LATERAL (
+                SELECT created_at FROM introductions_introduction
+                WHERE created_at >= ((w.start + 7)::timestamp AT TIME ZONE 'UTC')
+                ORDER BY created_at LIMIT 1
+              ) n
+            )
+            SELECT start FROM w WHERE start IS NOT NULL
+            UNION SELECT {_WEEK.format(col="created_at")} FROM matching_round
+              WHERE NOT dry_run
+            """
+        )
+    ]
+    return rounds, weeks
+
+
+def _dirty_since(since: datetime) -> tuple[list[int], list[date], int]:
+    """Rounds and weeks whose figures may have changed since then; the members
+    whose exposure may have are left in insights_dirty_members (their count)."""
+    params = {"since": since}
+    _temp_table(
+        "insights_dirty_intros",
+        """
+        SELECT i.id, i.member_a_id, i.member_b_id, i.created_at
         FROM introductions_introduction i WHERE i.updated_at >= %(since)s
         UNION
-        SELECT i.id, i.member_a_id, i.member_b_id, {_WEEK.format(col="i.created_at")}
+        SELECT i.id, i.member_a_id, i.member_b_id, i.created_at
         FROM introductions_feedback f
         JOIN introductions_introduction i ON i.id = f.intro_id
         WHERE f.updated_at >= %(since)s
         """,
-        {"since": since},
+        params,
     )
-    intro_ids = [row[0] for row in changed]
-    members = {m for row in changed for m in row[1:3] if m is not None}
-    weeks = {row[3] for row in changed}
-    rounds = _execute(
-        f"""
-        SELECT id, {_WEEK.format(col="created_at")} FROM matching_round
-        WHERE NOT dry_run AND (
-          created_at >= %(since)s OR finished_at >= %(since)s
-          OR id IN (SELECT round_id FROM matching_roundpair
-                    WHERE introduction_id = ANY(%(intros)s)))
+    rounds = [
+        r
+        for (r,) in _execute(
+            """
+            SELECT r.id FROM matching_round r
+            WHERE NOT r.dry_run AND (
+              r.created_at >= %(since)s OR r.finished_at >= %(since)s
+              OR r.id IN (SELECT rp.round_id FROM matching_roundpair rp
+                          JOIN insights_dirty_intros d ON d.id = rp.introduction_id))
+            ORDER BY r.id
+            """,
+            params,
+        )
+    ]
+    weeks = [
+        w
+        for (w,) in _execute(
+            f"""
+            SELECT DISTINCT {_WEEK.format(col="created_at")}
+              FROM insights_dirty_intros
+            UNION SELECT {_WEEK.format(col="created_at")} FROM matching_round
+              WHERE id = ANY(%(rounds)s)
+            """,
+            {"rounds": rounds},
+        )
+    ]
+    _temp_table(
+        "insights_dirty_members",
+        """
+        SELECT member_a_id AS id FROM insights_dirty_intros
+          WHERE member_a_id IS NOT NULL
+        UNION SELECT member_b_id FROM insights_dirty_intros
+          WHERE member_b_id IS NOT NULL
         """,
-        {"since": since, "intros": intro_ids},
     )
-    weeks |= {week for _, week in rounds}
-    return sorted(r for r, _ in rounds), sorted(weeks), sorted(members)
+    (members,) = _execute("SELECT count(*) FROM insights_dirty_members")[0]
+    return rounds, sorted(weeks), members
+
+
+@contextmanager
+def _timed(seconds: dict[str, float], step: str) -> Iterator[None]:
+    start = time.perf_counter()
+    yield
+    seconds[step] = round(time.perf_counter() - start, 3)
 
 
 @transaction.atomic
 def insights_rollup(*, full: bool = False) -> RollupResult:
     """Bring the summary tables up to date; full=True recomputes every key."""
     _execute("SELECT pg_advisory_xact_lock(%(key)s)", {"key": _LOCK_KEY})
+    # Sorts and hash tables over a million intros fit in memory rather than
+    # spilling to disk; only this transaction, one at a time, gets this much.
+    _execute(
+        "SELECT set_config('work_mem', %(mem)s, true)",
+        {"mem": settings.INSIGHTS_ROLLUP_WORK_MEM},
+    )
     started = timezone.now()
+    seconds: dict[str, float] = {}
     state, _ = Rollup.objects.select_for_update().get_or_create(pk=1)
     full = full or state.watermark is None
-    if full:
-        rounds = [r for (r,) in _execute("SELECT id FROM matching_round")]
-        weeks = [
-            w
-            for (w,) in _execute(
-                f"""
-                SELECT {_WEEK.format(col="created_at")}
-                  FROM introductions_introduction
-                UNION SELECT {_WEEK.format(col="created_at")} FROM matching_round
-                """
-            )
-        ]
-        _execute("DELETE FROM insights_roundfunnel")
-        _execute("DELETE FROM insights_roundbreakdown")
-        _execute("DELETE FROM insights_weekfunnel")
-        members = None
-    else:
-        rounds, weeks, members = _dirty_since(state.watermark - OVERLAP)
-    _recompute_rounds(rounds)
-    _recompute_weeks(weeks)
-    _recompute_members(members)
-    _recompute_cohorts()
-    _recompute_waiting(timezone.localdate(started))
-    _fairness(state)
+    with _timed(seconds, "find"):
+        if full:
+            rounds, weeks = _all_keys()
+            # DELETE, not TRUNCATE: the page goes on reading the old rows until
+            # the run commits, where TRUNCATE would make it wait for the run.
+            for table in ("roundfunnel", "roundbreakdown", "weekfunnel"):
+                _execute(f"DELETE FROM insights_{table}")
+            members = -1
+        else:
+            rounds, weeks, members = _dirty_since(state.watermark - OVERLAP)
+    with _timed(seconds, "facts"):
+        if rounds or weeks:
+            _collect_facts(rounds, weeks, full=full)
+    with _timed(seconds, "rounds"):
+        _recompute_rounds(rounds)
+    with _timed(seconds, "weeks"):
+        _recompute_weeks(weeks)
+    with _timed(seconds, "members"):
+        (population,) = _execute("SELECT count(*) FROM profiles_profile")[0]
+        if members < 0 or members > MEMBERS_FULL_PASS_SHARE * population:
+            _recompute_all_members()
+        elif members:
+            _recompute_dirty_members()
+    with _timed(seconds, "cohorts"):
+        _recompute_cohorts()
+    with _timed(seconds, "waiting"):
+        _recompute_waiting(timezone.localdate(started))
+    with _timed(seconds, "fairness"):
+        _fairness(state)
     state.watermark = started
     state.computed_at = timezone.now()
     state.save()
@@ -422,5 +578,6 @@ def insights_rollup(*, full: bool = False) -> RollupResult:
         full=full,
         rounds=len(rounds),
         weeks=len(weeks),
-        members=-1 if members is None else len(members),
+        members=members,
+        seconds=seconds,
     )

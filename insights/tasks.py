@@ -20,8 +20,11 @@ def rollup() -> None:
     """Idempotent: a duplicate or retried run recomputes the same rows."""
     result = services.insights_rollup()
     logger.info(
-        "Insights rollup: %d rounds, %d weeks, %d members recomputed",
+        "Insights rollup (%s): %d rounds, %d weeks, %s members recomputed; "
+        "seconds per step: %s",
+        "full" if result.full else "incremental",
         result.rounds,
         result.weeks,
-        result.members,
+        "all" if result.members < 0 else result.members,
+        result.seconds,
     )

@@ -205,6 +205,7 @@ def test_every_variable_has_its_documented_default(monkeypatch):
         "INTRO_FEEDBACK_LINK_DAYS": 30,
         "INTRO_PAUSE_LINK_DAYS": 365,
         "INSIGHTS_ROLLUP_MINUTES": 15,
+        "INSIGHTS_ROLLUP_WORK_MEM": "64MB",
     }
     assert {name: values[name] for name in defaults} == defaults
     assert values["DATABASES"]["default"]["NAME"] == "grapevyne"

@@ -18,5 +18,7 @@ class Command(BaseCommand):
         self.stdout.write(
             f"{'Full' if result.full else 'Incremental'} rollup: "
             f"{result.rounds} rounds, {result.weeks} weeks, "
-            f"{'all' if result.members < 0 else result.members} members."
+            f"{'all' if result.members < 0 else result.members} members; "
+            + ", ".join(f"{step} {s:.1f} s" for step, s in result.seconds.items())
+            + "."
         )
