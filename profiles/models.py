@@ -53,6 +53,15 @@ class User(AbstractUser):
         constraints = [
             models.UniqueConstraint(Lower("email"), name="user_email_ci_unique"),
         ]
+        indexes = [
+            # Suspended members are few: the insights page counts them live
+            # without reading every login.
+            models.Index(
+                fields=["id"],
+                condition=models.Q(is_active=False),
+                name="user_suspended_idx",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.email
