@@ -2,6 +2,7 @@ import pytest
 from django.core.cache import cache
 
 from profiles.factories import UserFactory
+from tests.hostile_input import build_world
 
 
 @pytest.fixture(autouse=True)
@@ -31,3 +32,11 @@ def admin_user(db):
     """pytest-django's admin_user (and admin_client), as the admin wants staff:
     a verified email address and an authenticator app."""
     return UserFactory(is_staff=True, is_superuser=True, email="admin@example.com")
+
+
+@pytest.fixture
+def hostile_world(db, settings):
+    """tests/hostile_input.py's acting member and bystander. The rate limits are
+    tested elsewhere: here every example must reach the view."""
+    settings.MEMBER_RATE_LIMITS = dict.fromkeys(settings.MEMBER_RATE_LIMITS, "9999/s")
+    return build_world()

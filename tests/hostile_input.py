@@ -16,6 +16,7 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from introductions import services
+from introductions.factories import IntroductionFactory
 from introductions.models import Feedback, Introduction
 from profiles.factories import (
     GoalKindFactory,
@@ -139,9 +140,11 @@ def assert_answered(response) -> None:
 
 
 def _intro(first: Profile, second: Profile, **fields) -> Introduction:
-    a, b = sorted((first, second), key=lambda p: p.pk)
-    intro = Introduction.objects.create(
-        member_a=a, member_b=b, score=0.5, explanation={"shared_interests": []}
+    intro = IntroductionFactory(
+        member_a=first,
+        member_b=second,
+        score=0.5,
+        explanation={"shared_interests": []},
     )
     intro = services.intro_offer(intro=intro)
     if fields:

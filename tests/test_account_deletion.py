@@ -10,29 +10,21 @@ from django.core import mail
 from django.db import models
 from django.urls import reverse
 
-from introductions import outbox, services
+from introductions import services
+from introductions.factories import IntroductionFactory
 from introductions.models import Feedback, Introduction, OutboxEmail, Report
 from introductions.selectors import dashboard_intros
 from matching.models import AutoPause, Candidate, LeftOut, Round, RoundPair
 from profiles import privacy
 from profiles.factories import TEST_PASSWORD, InterestFactory, ProfileFactory
 from profiles.models import Block, Interest, Profile, User
+from tests.outbox_delivery import deliver_pending
 
 pytestmark = pytest.mark.django_db
 
 ALICE_EMAIL = "alice.leaving@example.org"
 ALICE_NAME = "Alice Leaving"
 ALICE_BIO = "Cardiologist who writes a weekly column on heart failure."
-
-
-def intro_between(one, other, **fields):
-    a, b = sorted((one, other), key=lambda p: p.pk)
-    return Introduction.objects.create(member_a=a, member_b=b, **fields)
-
-
-def send_all_pending():
-    for pk in outbox.outbox_ids_pending():
-        outbox.outbox_send(outbox_id=pk)
 
 
 @pytest.fixture
@@ -48,9 +40,9 @@ def world():
     dave = ProfileFactory(display_name="Dave Waiting")
     erin = ProfileFactory(display_name="Erin Requester")
 
-    connected = intro_between(
-        alice,
-        carol,
+    connected = IntroductionFactory(
+        member_a=alice,
+        member_b=carol,
         explanation={
             "shared_interests": ["Medical journalism"],
             "shared_sensitive_interests": ["Burnout recovery"],
@@ -60,18 +52,18 @@ def world():
     services.intro_offer(intro=connected)
     services.intro_accept(intro=connected, member=alice)
     services.intro_accept(intro=connected, member=carol)
-    send_all_pending()
+    deliver_pending()
     Feedback.objects.create(intro=connected, member=alice, met="yes", rating=4)
     Feedback.objects.create(intro=connected, member=carol, met="yes", rating=5)
 
     # Open: offered to both, emails still queued.
-    open_intro = intro_between(alice, bruno)
+    open_intro = IntroductionFactory(member_a=alice, member_b=bruno)
     services.intro_offer(intro=open_intro)
 
     # Alice declined Dave, who has not answered: to him it still looks open.
-    declined = intro_between(alice, dave)
+    declined = IntroductionFactory(member_a=alice, member_b=dave)
     services.intro_offer(intro=declined)
-    send_all_pending()
+    deliver_pending()
     services.intro_decline(intro=declined, member=alice, reason="too_busy")
 
     # Erin asked to meet Alice, with a note naming her.

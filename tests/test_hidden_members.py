@@ -13,6 +13,7 @@ import pytest
 from django.contrib.messages import get_messages
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from introductions.factories import IntroductionFactory
 from introductions.models import Introduction
 from profiles.factories import (
     GoalKindFactory,
@@ -79,13 +80,11 @@ def secrets():
         user=UserFactory(is_active=False),
     )
     stranger = ProfileFactory()
-    a, b = sorted((hidden, suspended), key=lambda p: p.pk)
-    between = Introduction.objects.create(
-        member_a=a, member_b=b, state=Introduction.State.CONNECTED
+    between = IntroductionFactory(
+        member_a=hidden, member_b=suspended, state=Introduction.State.CONNECTED
     )
-    a, b = sorted((hidden, stranger), key=lambda p: p.pk)
     # Chosen by a round but not offered yet: it names nobody to anyone.
-    proposed = Introduction.objects.create(member_a=a, member_b=b)
+    proposed = IntroductionFactory(member_a=hidden, member_b=stranger)
     goals = [
         MemberGoal.objects.create(profile=p, kind=GoalKindFactory(), direction="seek")
         for p in (hidden, suspended)

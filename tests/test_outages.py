@@ -26,6 +26,7 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
+from introductions.factories import IntroductionFactory
 from introductions.models import Introduction, OutboxEmail
 from introductions.tokens import make_token
 from matching import services as matching_services
@@ -114,11 +115,8 @@ def _start_web(spawn, env: dict, log: Path) -> str:
 
 
 def _offered_intro() -> Introduction:
-    a, b = sorted((ProfileFactory(), ProfileFactory()), key=lambda p: p.pk)
     now = timezone.now()
-    return Introduction.objects.create(
-        member_a=a,
-        member_b=b,
+    return IntroductionFactory(
         score=0.5,
         explanation={"interests": [], "goals": []},
         state=Introduction.State.OFFERED,

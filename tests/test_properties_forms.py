@@ -19,7 +19,6 @@ from tests.hostile_input import (
     NASTY,
     PROPERTY_SETTINGS,
     assert_answered,
-    build_world,
     form_data,
     harmless_to,
     scalar,
@@ -35,12 +34,9 @@ HUGE_IDS = [0, 2**31, 2**63, 10**30]
 
 
 @pytest.fixture
-def world(db, client, settings):
-    # The limits are tested elsewhere; here every example must reach the form.
-    settings.MEMBER_RATE_LIMITS = dict.fromkeys(settings.MEMBER_RATE_LIMITS, "9999/s")
-    world = build_world()
-    client.force_login(world.actor.user)
-    return world
+def world(hostile_world, client):
+    client.force_login(hostile_world.actor.user)
+    return hostile_world
 
 
 def headers() -> st.SearchStrategy[dict]:

@@ -22,7 +22,6 @@ from profiles.models import Profile
 from tests.hostile_input import (
     PROPERTY_SETTINGS,
     assert_answered,
-    build_world,
     form_data,
     harmless_to,
     value,
@@ -33,13 +32,11 @@ ANSWERS = ["yes", "no", "not_yet", "maybe", "", "ｙｅｓ"]
 
 
 @pytest.fixture
-def world(db, client, settings):
-    settings.MEMBER_RATE_LIMITS = dict.fromkeys(settings.MEMBER_RATE_LIMITS, "9999/s")
-    world = build_world()
-    world.signed_in = Client()
-    world.signed_in.force_login(world.actor.user)
-    world.anonymous = client
-    return world
+def world(hostile_world, client):
+    hostile_world.signed_in = Client()
+    hostile_world.signed_in.force_login(hostile_world.actor.user)
+    hostile_world.anonymous = client
+    return hostile_world
 
 
 def everything() -> dict:

@@ -9,7 +9,8 @@ import pytest
 from django.urls import reverse
 
 from introductions import services, tokens
-from introductions.models import Introduction, OutboxEmail
+from introductions.factories import IntroductionFactory
+from introductions.models import OutboxEmail
 from introductions.outbox import outbox_enqueue_intro_email
 from introductions.privacy import intros_export
 from profiles.factories import ProfileFactory
@@ -38,11 +39,6 @@ def pair(shows_city):
     return private, reader
 
 
-def _intro(private, reader, **fields):
-    a, b = sorted((private, reader), key=lambda p: p.pk)
-    return Introduction.objects.create(member_a=a, member_b=b, **fields)
-
-
 def _seen(text: str, shows_city: bool) -> None:
     assert (CITY in text) is shows_city
     if not shows_city:
@@ -66,7 +62,9 @@ def test_emails_about_a_member_show_their_city_only_if_they_chose_to(
     pair, shows_city, kind
 ):
     private, reader = pair
-    intro = services.intro_offer(intro=_intro(private, reader))
+    intro = services.intro_offer(
+        intro=IntroductionFactory(member_a=private, member_b=reader)
+    )
     if kind == "connected":
         services.intro_accept(intro=intro, member=reader)
         services.intro_accept(intro=intro, member=private)
@@ -85,7 +83,9 @@ def test_the_accept_confirmation_page_shows_the_city_only_if_chosen(
     client, pair, shows_city
 ):
     private, reader = pair
-    intro = services.intro_offer(intro=_intro(private, reader))
+    intro = services.intro_offer(
+        intro=IntroductionFactory(member_a=private, member_b=reader)
+    )
     token = tokens.make_token(action="accept", member_id=reader.pk, intro_id=intro.pk)
 
     response = client.get(reverse("intro_link_accept", args=[token]))
@@ -96,7 +96,7 @@ def test_the_accept_confirmation_page_shows_the_city_only_if_chosen(
 
 def test_the_dashboard_card_shows_the_city_only_if_chosen(client, pair, shows_city):
     private, reader = pair
-    services.intro_offer(intro=_intro(private, reader))
+    services.intro_offer(intro=IntroductionFactory(member_a=private, member_b=reader))
     client.force_login(reader.user)
 
     response = client.get(reverse("dashboard"))
@@ -131,7 +131,7 @@ def test_a_member_always_sees_their_own_city(client, pair):
 
 def test_the_data_export_names_the_other_member_without_their_place(pair):
     private, reader = pair
-    services.intro_offer(intro=_intro(private, reader))
+    services.intro_offer(intro=IntroductionFactory(member_a=private, member_b=reader))
 
     entry = intros_export(profile=reader)["introductions"][0]
 

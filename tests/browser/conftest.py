@@ -9,15 +9,16 @@ from http import HTTPStatus
 from pathlib import Path
 
 import pytest
-from allauth.mfa.totp.internal.auth import (
-    format_hotp_value,
-    hotp_value,
-    yield_hotp_counters_from_time,
-)
 from axe_playwright_python.sync_playwright import Axe
 from django.apps import apps
+from django.conf import settings
+from django.test import Client
 from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
 
+from introductions import services
+from introductions.explanations import Explanation
+from introductions.models import Introduction
+from profiles.models import Profile
 from profiles.taxonomy import load_taxonomy
 
 CHROMIUM = "/usr/bin/chromium"
@@ -34,10 +35,36 @@ DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
 
 
-def totp_code(secret: str) -> str:
-    """The code a staff member's authenticator app shows now."""
-    counter = next(iter(yield_hotp_counters_from_time()))
-    return format_hotp_value(hotp_value(secret, counter))
+def signed_in_page(new_page, live_server, user, **context_options) -> Page:
+    """A page in a fresh context that holds `user`'s session cookie."""
+    client = Client()
+    client.force_login(user)
+    page = new_page(**context_options)
+    page.context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": live_server.url,
+            }
+        ]
+    )
+    return page
+
+
+def offer_as_a_round_would(
+    a: Profile, b: Profile, explanation: Explanation
+) -> Introduction:
+    """Propose the pair as the matching round does, then offer it as the beat does."""
+    (intro,) = services.introductions_create_proposed(
+        pairs=[
+            services.ProposedPair(
+                member_a_id=a.pk, member_b_id=b.pk, score=0.8, explanation=explanation
+            )
+        ]
+    )
+    assert services.intros_offer_proposed() == 1
+    return Introduction.objects.get(pk=intro.pk)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -57,6 +84,23 @@ def _seeded_taxonomy(transactional_db) -> None:
     takes the migration's rows with it; the loader only creates what is missing.
     """
     load_taxonomy(apps)
+
+
+@pytest.fixture
+def mail_dir(settings, live_server, tmp_path) -> Path:
+    """Mail goes into a folder the test reads, with links to this live server.
+
+    The live server thread reads the same settings object, so it sees this too.
+    """
+    folder = tmp_path / "mail"
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "grapevyne.mail.ConsoleAndFileBackend",
+            "OPTIONS": {"file_path": str(folder)},
+        }
+    }
+    settings.SITE_URL = live_server.url
+    return folder
 
 
 @pytest.fixture(scope="session")

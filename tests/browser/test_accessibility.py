@@ -4,12 +4,12 @@ light and the dark theme; allauth's pages wear the house layout and words."""
 import re
 
 import pytest
-from django.conf import settings
-from django.test import Client
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from profiles.factories import ProfileFactory, UserFactory
+
+from .conftest import signed_in_page
 
 pytestmark = [
     pytest.mark.browser,
@@ -49,22 +49,6 @@ ALLAUTH_WORDS = re.compile(
 )
 
 
-def _member_page(new_page, live_server, user, **options) -> Page:
-    client = Client()
-    client.force_login(user)
-    page = new_page(**options)
-    page.context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            }
-        ]
-    )
-    return page
-
-
 def _in_house_layout(page: Page, heading: str) -> None:
     expect(page.locator("header.site-header .brand")).to_be_visible()
     expect(page.locator("footer.site-footer")).to_contain_text("Privacy")
@@ -93,7 +77,7 @@ def test_every_allauth_page_is_in_the_house_layout_and_words(
     page.goto("/accounts/login/")
     screenshots.take(page, "login")
 
-    member = _member_page(new_page, live_server, UserFactory())
+    member = signed_in_page(new_page, live_server, UserFactory())
     for url, heading in MEMBER_ALLAUTH_PAGES.items():
         member.goto(url)
         _in_house_layout(member, heading)
@@ -104,7 +88,7 @@ def test_every_allauth_page_is_in_the_house_layout_and_words(
 def test_member_pages_have_no_axe_violation(new_page, live_server, axe, color_scheme):
     me = ProfileFactory(onboarded_at=timezone.now(), user__is_staff=True)
     other = ProfileFactory(onboarded_at=timezone.now())
-    page = _member_page(new_page, live_server, me.user, color_scheme=color_scheme)
+    page = signed_in_page(new_page, live_server, me.user, color_scheme=color_scheme)
     for url in [
         "/dashboard/",
         "/members/",

@@ -9,10 +9,10 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from introductions import moderation, services
+from introductions.factories import IntroductionFactory
 from introductions.models import (
     DeliveryEvent,
     Feedback,
-    Introduction,
     OutboxEmail,
     Report,
 )
@@ -24,8 +24,7 @@ from profiles.factories import (
     UserFactory,
 )
 from profiles.models import CallWindow, Interest, MemberGoal, SuppressedAddress
-
-from .conftest import totp_code
+from tests.totp import totp_code
 
 pytestmark = [
     pytest.mark.browser,
@@ -51,11 +50,8 @@ def staff_data():
         profile=alice, kind=GoalKindFactory(), direction="seek", interest=tags[0]
     )
     CallWindow.objects.create(profile=alice, weekday=1, start="09:00", end="11:00")
-    a, b = sorted((alice, bruno), key=lambda p: p.pk)
     intro = services.intro_offer(
-        intro=Introduction.objects.create(
-            member_a=a, member_b=b, score=0.5, explanation={}
-        )
+        intro=IntroductionFactory(member_a=alice, member_b=bruno, score=0.5)
     )
     round_ = Round.objects.create(
         trigger=Round.Trigger.COMMAND,
@@ -63,7 +59,11 @@ def staff_data():
         finished_at=timezone.now(),
     )
     RoundPair.objects.create(
-        round=round_, member_a=a, member_b=b, score=0.5, introduction=intro
+        round=round_,
+        member_a=intro.member_a,
+        member_b=intro.member_b,
+        score=0.5,
+        introduction=intro,
     )
     LeftOut.objects.create(round=round_, member=alice, reason=LeftOut.Reason.CAPACITY)
     RoundBlock.objects.create(round=round_, block=0, start=0, stop=2)

@@ -5,18 +5,14 @@ staff style guide, each with axe-core finding nothing."""
 import re
 
 import pytest
-from django.conf import settings
-from django.test import Client
 from django.utils import timezone
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
-from introductions import services
 from introductions.explanations import Explanation
-from introductions.models import Introduction
 from profiles.factories import ProfileFactory
 from profiles.models import Interest, Profile, Specialty
 
-from .conftest import PHONE
+from .conftest import PHONE, offer_as_a_round_would, signed_in_page
 
 pytestmark = [
     pytest.mark.browser,
@@ -37,18 +33,6 @@ def _member(name: str, **fields) -> Profile:
     )
 
 
-def _offer(a: Profile, b: Profile) -> Introduction:
-    (intro,) = services.introductions_create_proposed(
-        pairs=[
-            services.ProposedPair(
-                member_a_id=a.pk, member_b_id=b.pk, score=0.8, explanation=EXPLANATION
-            )
-        ]
-    )
-    assert services.intros_offer_proposed() == 1
-    return Introduction.objects.get(pk=intro.pk)
-
-
 @pytest.fixture
 def offered(live_server):
     reader = _member(
@@ -65,23 +49,7 @@ def offered(live_server):
         show_city=True,
         time_zone="America/Los_Angeles",
     )
-    return reader, other, _offer(reader, other)
-
-
-def _open(new_page, live_server, user, **options) -> Page:
-    client = Client()
-    client.force_login(user)
-    page = new_page(**options)
-    page.context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            }
-        ]
-    )
-    return page
+    return reader, other, offer_as_a_round_would(reader, other, EXPLANATION)
 
 
 @pytest.mark.parametrize("size", ["desktop", "phone"])
@@ -90,7 +58,7 @@ def test_the_dashboard_shows_a_pending_introduction_first(
 ):
     reader, other, intro = offered
     options = {"viewport": PHONE} if size == "phone" else {}
-    page = _open(new_page, live_server, reader.user, **options)
+    page = signed_in_page(new_page, live_server, reader.user, **options)
     page.goto("/dashboard/")
     hero = page.locator(".intro-hero")
     expect(hero).to_be_visible()
@@ -141,7 +109,7 @@ def test_the_dark_theme_is_dark_and_every_text_keeps_its_contrast(
     new_page, live_server, offered, axe, screenshots
 ):
     reader, other, _ = offered
-    page = _open(new_page, live_server, reader.user, color_scheme="dark")
+    page = signed_in_page(new_page, live_server, reader.user, color_scheme="dark")
     for url in ["/dashboard/", other.get_absolute_url(), "/about/"]:
         page.goto(url)
         background = page.evaluate(
@@ -159,7 +127,7 @@ def test_the_focus_ring_is_visible_on_whatever_the_keyboard_reaches(
     new_page, live_server, offered, color_scheme
 ):
     reader, _, _ = offered
-    page = _open(new_page, live_server, reader.user, color_scheme=color_scheme)
+    page = signed_in_page(new_page, live_server, reader.user, color_scheme=color_scheme)
     page.goto("/dashboard/")
     background = page.evaluate(
         "getComputedStyle(document.documentElement).backgroundColor"
@@ -182,7 +150,7 @@ def test_the_focus_ring_is_visible_on_whatever_the_keyboard_reaches(
 
 def test_the_nav_marks_the_current_page(new_page, live_server, offered):
     reader, _, _ = offered
-    page = _open(new_page, live_server, reader.user)
+    page = signed_in_page(new_page, live_server, reader.user)
     nav = page.get_by_role("navigation", name="Main")
     for url, current in [
         ("/dashboard/", "Dashboard"),
@@ -199,7 +167,7 @@ def test_destructive_actions_do_not_look_like_the_primary_one(
     reader, _, _ = offered
     # Someone the reader has no introduction with: the page offers to ask for one.
     stranger = _member("Sam Rivera")
-    page = _open(new_page, live_server, reader.user)
+    page = signed_in_page(new_page, live_server, reader.user)
     page.goto(stranger.get_absolute_url())
 
     def background(locator) -> str:

@@ -18,8 +18,7 @@ from profiles.factories import (
     ProfileFactory,
     SpecialtyFactory,
 )
-
-from .conftest import totp_code
+from tests.totp import totp_code
 
 pytestmark = [
     pytest.mark.browser,

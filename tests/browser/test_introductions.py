@@ -1,7 +1,6 @@
 """Two members answer an introduction from their email, and one says no from the
 dashboard; bad links get a friendly page."""
 
-import email
 import re
 from datetime import time
 from email.message import Message
@@ -11,66 +10,32 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from introductions import outbox, services
 from introductions.explanations import Explanation
 from introductions.models import Introduction, OutboxEmail
 from profiles.factories import TEST_PASSWORD, ProfileFactory
 from profiles.models import CallWindow, Profile, Specialty
+from tests.mail_files import mails_in
+from tests.outbox_delivery import deliver_pending
+
+from .conftest import offer_as_a_round_would
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True),
 ]
 
-MAIL_SEPARATOR = b"\n" + b"-" * 79 + b"\n"
 EXPLANATION = Explanation(
     shared_interests=("Medical journalism",), cross_specialty=True
 )
 
 
-@pytest.fixture
-def mail_dir(settings, live_server, tmp_path) -> Path:
-    """Mail goes into a folder this test reads, with links to this live server.
-
-    The live server thread reads the same settings object, so it sees this too.
-    """
-    folder = tmp_path / "mail"
-    settings.MAILERS = {
-        "default": {
-            "BACKEND": "grapevyne.mail.ConsoleAndFileBackend",
-            "OPTIONS": {"file_path": str(folder)},
-        }
-    }
-    settings.SITE_URL = live_server.url
-    return folder
-
-
-def _send_pending_mail() -> int:
-    """Send what the outbox holds, as the worker would.
-
-    There is no Celery worker here: the tasks that `transaction.on_commit` enqueues
-    wait in this test's Redis database, so the test does the worker's job with the
-    same service the task and `offer_proposed_intros --send-now` call.
-    """
-    return sum(outbox.outbox_send(outbox_id=pk) for pk in outbox.outbox_ids_pending())
-
-
-def _mails(folder: Path) -> list[Message]:
-    messages = []
-    for path in sorted(folder.glob("*.log")):
-        for raw in path.read_bytes().split(MAIL_SEPARATOR):
-            if raw.strip():
-                messages.append(email.message_from_bytes(raw.lstrip()))
-    return messages
-
-
 def _mail_to(folder: Path, member: Profile, subject: str) -> Message:
     found = [
         m
-        for m in _mails(folder)
+        for m in mails_in(folder)
         if m["To"] == member.user.email and subject in m["Subject"]
     ]
-    assert len(found) == 1, [(m["To"], m["Subject"]) for m in _mails(folder)]
+    assert len(found) == 1, [(m["To"], m["Subject"]) for m in mails_in(folder)]
     return found[0]
 
 
@@ -106,19 +71,6 @@ def _member(name: str, email_address: str, specialty: str, zone: str) -> Profile
     return member
 
 
-def _offer(a: Profile, b: Profile) -> Introduction:
-    """Propose the pair as the matching round does, then offer it as the beat does."""
-    (intro,) = services.introductions_create_proposed(
-        pairs=[
-            services.ProposedPair(
-                member_a_id=a.pk, member_b_id=b.pk, score=0.8, explanation=EXPLANATION
-            )
-        ]
-    )
-    assert services.intros_offer_proposed() == 1
-    return Introduction.objects.get(pk=intro.pk)
-
-
 def _log_in(page: Page, user) -> None:
     page.goto("/accounts/login/")
     page.locator("#id_login").fill(user.email)
@@ -140,8 +92,8 @@ def test_both_members_accept_from_their_email_and_are_connected(
         "Nadia Haddad", "nadia@example.org", "cardiology", "America/New_York"
     )
     omar = _member("Omar Reyes", "omar@example.org", "pediatrics", "America/Chicago")
-    intro = _offer(nadia, omar)
-    assert _send_pending_mail() == 2
+    intro = offer_as_a_round_would(nadia, omar, EXPLANATION)
+    assert deliver_pending() == 2
 
     accept = _link(_mail_to(mail_dir, nadia, "meet Omar Reyes"), "Accept")
     assert accept.startswith(f"{live_server.url}/"), accept
@@ -192,7 +144,7 @@ def test_both_members_accept_from_their_email_and_are_connected(
     expect(card.locator("ul.slots li")).to_have_count(3)
     screenshots.take(page, "dashboard-intros")
 
-    assert _send_pending_mail() == 2
+    assert deliver_pending() == 2
     assert not OutboxEmail.objects.exclude(status=OutboxEmail.Status.SENT).exists()
     for reader, other in ((nadia, omar), (omar, nadia)):
         connected = _mail_to(mail_dir, reader, "Introduction: ")
@@ -213,7 +165,7 @@ def test_a_member_declines_from_the_dashboard_and_the_other_is_not_told(
 ):
     chen = _member("Chen Wei", "chen@example.org", "psychiatry", "America/New_York")
     dara = _member("Dara Fox", "dara@example.org", "surgery", "America/Chicago")
-    intro = _offer(chen, dara)
+    intro = offer_as_a_round_would(chen, dara, EXPLANATION)
 
     page = new_page()
     _log_in(page, chen.user)
@@ -257,8 +209,8 @@ def test_a_member_declines_from_the_dashboard_and_the_other_is_not_told(
 def test_declining_from_the_email_keeps_a_private_reason(new_page, mail_dir):
     chen = _member("Chen Wei", "chen@example.org", "psychiatry", "America/New_York")
     dara = _member("Dara Fox", "dara@example.org", "surgery", "America/Chicago")
-    intro = _offer(chen, dara)
-    _send_pending_mail()
+    intro = offer_as_a_round_would(chen, dara, EXPLANATION)
+    deliver_pending()
 
     page = new_page()
     page.goto(_link(_mail_to(mail_dir, dara, "meet Chen Wei"), "Not now"))
@@ -286,8 +238,8 @@ def test_a_forged_link_shows_a_friendly_page_and_changes_nothing(
 ):
     chen = _member("Chen Wei", "chen@example.org", "psychiatry", "America/New_York")
     dara = _member("Dara Fox", "dara@example.org", "surgery", "America/Chicago")
-    intro = _offer(chen, dara)
-    _send_pending_mail()
+    intro = offer_as_a_round_would(chen, dara, EXPLANATION)
+    deliver_pending()
     accept = _link(_mail_to(mail_dir, chen, "meet Dara Fox"), "Accept")
 
     page = new_page()
@@ -308,8 +260,8 @@ def test_a_reused_link_says_the_member_already_answered(
 ):
     chen = _member("Chen Wei", "chen@example.org", "psychiatry", "America/New_York")
     dara = _member("Dara Fox", "dara@example.org", "surgery", "America/Chicago")
-    intro = _offer(chen, dara)
-    _send_pending_mail()
+    intro = offer_as_a_round_would(chen, dara, EXPLANATION)
+    deliver_pending()
     accept = _link(_mail_to(mail_dir, chen, "meet Dara Fox"), "Accept")
     page = new_page()
     page.goto(accept)

@@ -10,8 +10,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from profiles.factories import TEST_PASSWORD, UserFactory
-
-from .conftest import totp_code
+from tests.totp import totp_code
 
 pytestmark = [
     pytest.mark.browser,

@@ -1,6 +1,5 @@
 """A newcomer's first visit: sign up, verify the email, walk the onboarding wizard."""
 
-import email
 import re
 from pathlib import Path
 
@@ -9,6 +8,7 @@ from playwright.sync_api import Page, expect
 
 from profiles.factories import TEST_PASSWORD, ProfileFactory
 from profiles.models import MemberGoal, Profile, Specialty
+from tests.mail_files import mails_in
 from tests.outbox_delivery import deliver_pending
 
 from .conftest import PHONE
@@ -20,37 +20,16 @@ pytestmark = [
 
 EMAIL = "ada.okafor@example.org"
 PASSWORD = "velvet-otter-stethoscope-42"
-MAIL_SEPARATOR = b"\n" + b"-" * 79 + b"\n"
-
-
-@pytest.fixture
-def mail_dir(settings, tmp_path) -> Path:
-    """Send mail through the development backend into a folder this test reads.
-
-    The live server thread reads the same settings object, so it sees this too.
-    """
-    folder = tmp_path / "mail"
-    settings.MAILERS = {
-        "default": {
-            "BACKEND": "grapevyne.mail.ConsoleAndFileBackend",
-            "OPTIONS": {"file_path": str(folder)},
-        }
-    }
-    return folder
 
 
 def _mail_bodies(folder: Path) -> list[str]:
     """The text part of every message the file backend wrote, decoded."""
-    bodies = []
-    for path in sorted(folder.glob("*.log")):
-        for raw in path.read_bytes().split(MAIL_SEPARATOR):
-            if not raw.strip():
-                continue
-            message = email.message_from_bytes(raw.lstrip())
-            for part in message.walk():
-                if part.get_content_type() == "text/plain":
-                    bodies.append(part.get_payload(decode=True).decode())
-    return bodies
+    return [
+        part.get_payload(decode=True).decode()
+        for message in mails_in(folder)
+        for part in message.walk()
+        if part.get_content_type() == "text/plain"
+    ]
 
 
 def _picker_count(page: Page):

@@ -7,7 +7,7 @@ from django.db import connections
 
 from introductions import services
 from introductions.explanations import Explanation, GoalMatch
-from introductions.models import Introduction
+from introductions.factories import IntroductionFactory
 from profiles.factories import (
     GoalKindFactory,
     InterestFactory,
@@ -58,7 +58,6 @@ def make_intro(db):
             specialty=SpecialtyFactory(name="Oncology", slug="oncology"),
             bio="Oncologist, global health volunteer.",
         )
-        a, b = sorted((alice, bruno), key=lambda p: p.pk)
         tags = shared_tags()
         for member in (alice, bruno):
             member.interests.add(*tags)
@@ -74,7 +73,7 @@ def make_intro(db):
             goals=(GoalMatch(alice.pk, bruno.pk, "Mentorship", "Medical journalism"),),
         )
         fields = {"score": 0.5, "explanation": explanation.to_json()} | intro_fields
-        return Introduction.objects.create(member_a=a, member_b=b, **fields)
+        return IntroductionFactory(member_a=alice, member_b=bruno, **fields)
 
     return make
 

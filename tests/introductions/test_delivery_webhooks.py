@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from introductions import outbox, services
+from introductions.factories import IntroductionFactory
 from introductions.models import DeliveryEvent, Introduction, OutboxEmail
 from introductions.selectors import dashboard_intros
 from profiles import services as profile_services
@@ -193,8 +194,7 @@ def test_a_bounced_members_offer_is_withdrawn_and_looks_like_an_expiry(client, o
 def test_a_proposed_intro_of_a_bounced_member_is_withdrawn(client, offered, make_intro):
     alice = offered.member_a
     other = ProfileFactory()
-    a, b = sorted((alice, other), key=lambda p: p.pk)
-    proposed = Introduction.objects.create(member_a=a, member_b=b)
+    proposed = IntroductionFactory(member_a=alice, member_b=other)
     email = sent_offer(offered, alice, "2706ee8a-737c-4285-b032-ccd317af53ed")
 
     post(

@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from bench.claims import false_claims, intro_false_claims, member_from_db
 from introductions.explanations import Explanation, GoalMatch
+from introductions.factories import IntroductionFactory
 from introductions.models import Introduction
 from introductions.reasons import join_names, reasons_for
 from profiles.factories import (
@@ -66,9 +67,8 @@ def pair():
 
 
 def intro_for(ana, ben, explanation, state=Introduction.State.OFFERED):
-    a, b = sorted((ana, ben), key=lambda p: p.pk)
-    return Introduction.objects.create(
-        member_a=a, member_b=b, state=state, explanation=explanation.to_json()
+    return IntroductionFactory(
+        member_a=ana, member_b=ben, state=state, explanation=explanation.to_json()
     )
 
 
@@ -436,10 +436,9 @@ def test_a_row_stored_before_the_typed_record_still_renders_truly(pair, tags, ki
         interest=tags["Lung cancer screening"],
     )
     MemberGoalFactory(profile=ben, kind=kinds["research"], direction=OFFER)
-    a, b = sorted((ana, ben), key=lambda p: p.pk)
-    intro = Introduction.objects.create(
-        member_a=a,
-        member_b=b,
+    intro = IntroductionFactory(
+        member_a=ana,
+        member_b=ben,
         state=Introduction.State.OFFERED,
         explanation={
             "shared_interests": ["Global health"],

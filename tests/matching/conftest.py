@@ -1,6 +1,5 @@
 import pytest
 
-from introductions.models import Introduction
 from profiles.factories import (
     GoalKindFactory,
     InterestFactory,
@@ -55,12 +54,3 @@ def goal_kind(db):
 @pytest.fixture
 def specialty(db):
     return lambda name: SpecialtyFactory(name=name)
-
-
-@pytest.fixture
-def make_intro(db):
-    def make(a, b, **fields):
-        low, high = sorted((a, b), key=lambda p: p.pk)
-        return Introduction.objects.create(member_a=low, member_b=high, **fields)
-
-    return make

@@ -6,6 +6,7 @@ import pytest
 from django.utils import timezone
 
 from introductions import services as intro_services
+from introductions.factories import IntroductionFactory
 from introductions.models import Introduction
 from matching import services
 from profiles.models import Profile
@@ -36,15 +37,15 @@ _STATES = {
 }
 
 
-def _offers(make_member, make_intro, member, sequence: str) -> None:
+def _offers(make_member, member, sequence: str) -> None:
     now = timezone.now()
     for age, letter in enumerate(reversed(sequence)):
         state, mine, theirs, deadline = _STATES[letter]
         partner = make_member()
         offered_at = now - (age + 1) * DAY
-        intro = make_intro(
-            member,
-            partner,
+        intro = IntroductionFactory(
+            member_a=member,
+            member_b=partner,
             state=state,
             offered_at=offered_at,
             expires_at=now + deadline * timedelta(hours=1),
@@ -79,16 +80,18 @@ def _offers(make_member, make_intro, member, sequence: str) -> None:
         ("", False),
     ],
 )
-def test_the_auto_pause_table(make_member, make_intro, sequence, paused):
+def test_the_auto_pause_table(make_member, sequence, paused):
     member = make_member()
-    _offers(make_member, make_intro, member, sequence)
+    _offers(make_member, member, sequence)
     assert (services.members_auto_pause() == [member.pk]) is paused
     member.refresh_from_db()
     assert (member.intro_frequency == Profile.Frequency.PAUSED) is paused
 
 
-def _weekly_offer(make_member, make_intro, member, now) -> Introduction:
-    intro = make_intro(member, make_member(), state="proposed")
+def _weekly_offer(make_member, member, now) -> Introduction:
+    intro = IntroductionFactory(
+        member_a=member, member_b=make_member(), state="proposed"
+    )
     return intro_services.intro_offer(intro=intro, now=now)
 
 
@@ -101,7 +104,7 @@ def _deadlines(now) -> None:
     "partner_answers", [None, "declined"], ids=["partner silent", "partner declines"]
 )
 def test_a_silent_member_is_paused_at_the_round_after_their_third_ignored_offer(
-    make_member, make_intro, partner_answers
+    make_member, partner_answers
 ):
     """Weekly rounds, offers lasting a week: the newest offer is always still open."""
     silent = make_member(intro_frequency=Profile.Frequency.WEEKLY)
@@ -113,7 +116,7 @@ def test_a_silent_member_is_paused_at_the_round_after_their_third_ignored_offer(
         if services.members_auto_pause(now=now) == [silent.pk]:
             paused_at = week
             break
-        intro = _weekly_offer(make_member, make_intro, silent, now)
+        intro = _weekly_offer(make_member, silent, now)
         if partner_answers:
             partner = intro.other_member(silent)
             intro_services.intro_decline(intro=intro, member=partner, now=now)
@@ -121,16 +124,14 @@ def test_a_silent_member_is_paused_at_the_round_after_their_third_ignored_offer(
     assert paused_at == 3
 
 
-def test_an_engaged_member_who_answers_one_offer_in_three_is_never_paused(
-    make_member, make_intro
-):
+def test_an_engaged_member_who_answers_one_offer_in_three_is_never_paused(make_member):
     engaged = make_member(intro_frequency=Profile.Frequency.WEEKLY)
     start = timezone.now()
     for week in range(10):
         now = start + week * WEEK + timedelta(minutes=1)
         _deadlines(now)
         assert services.members_auto_pause(now=now) == []
-        intro = _weekly_offer(make_member, make_intro, engaged, now)
+        intro = _weekly_offer(make_member, engaged, now)
         if week % 3 == 0:
             intro_services.intro_decline(intro=intro, member=engaged, now=now)
     engaged.refresh_from_db()

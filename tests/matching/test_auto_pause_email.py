@@ -9,6 +9,7 @@ from django.core import mail
 from django.utils import timezone
 
 from introductions import outbox, tasks
+from introductions.factories import IntroductionFactory
 from introductions.models import OutboxEmail
 from matching import services
 from matching.models import AutoPause
@@ -20,13 +21,13 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def paused(make_member, make_intro):
+def paused(make_member):
     """A member just auto-paused after three unanswered offers, with their email."""
     absent = make_member()
     for days in (1, 2, 3):
-        intro = make_intro(
-            absent,
-            make_member(),
+        intro = IntroductionFactory(
+            member_a=absent,
+            member_b=make_member(),
             state="expired",
             offered_at=timezone.now() - timedelta(days=days),
         )
@@ -80,14 +81,14 @@ def test_the_email_survives_a_failed_first_send(settings, paused):
     assert [m.to for m in mail.outbox] == [[paused.user.email]]
 
 
-def test_a_second_pause_is_a_second_email(paused, make_member, make_intro):
+def test_a_second_pause_is_a_second_email(paused, make_member):
     Profile.objects.filter(pk=paused.pk).update(
         intro_frequency=Profile.Frequency.WEEKLY
     )
     for days in (1, 2, 3):
-        make_intro(
-            paused,
-            make_member(),
+        IntroductionFactory(
+            member_a=paused,
+            member_b=make_member(),
             state="expired",
             offered_at=timezone.now() + timedelta(minutes=days),
         )

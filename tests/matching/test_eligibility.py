@@ -5,6 +5,7 @@ import pytest
 from django.utils import timezone
 
 from introductions import outbox
+from introductions.factories import IntroductionFactory
 from introductions.models import Introduction, OutboxEmail
 from matching import selectors, services
 from matching.models import AutoPause, LeftOut, Round
@@ -61,10 +62,12 @@ def test_it_skips_a_member_paused_until_a_future_date(make_member):
     assert later.pk not in eligible_ids()
 
 
-def test_it_skips_a_member_at_their_open_intro_limit(make_member, make_intro):
+def test_it_skips_a_member_at_their_open_intro_limit(make_member):
     full, other, third = make_member(max_open_intros=1), make_member(), make_member()
-    make_intro(full, other, state=Introduction.State.OFFERED)
-    make_intro(third, other, state=Introduction.State.CONNECTED)
+    IntroductionFactory(member_a=full, member_b=other, state=Introduction.State.OFFERED)
+    IntroductionFactory(
+        member_a=third, member_b=other, state=Introduction.State.CONNECTED
+    )
     members = selectors.members_eligible()
     assert set(members.ids.tolist()) == {other.pk, third.pk}
     room = dict(zip(members.ids.tolist(), members.room.tolist(), strict=True))
@@ -108,10 +111,10 @@ def test_a_dry_runs_left_out_members_get_no_precedence(make_member):
     assert selectors.members_left_out_last_round().tolist() == []
 
 
-def _offer(make_intro, member, other, *, days_ago, state, response=""):
-    intro = make_intro(
-        member,
-        other,
+def _offer(member, other, *, days_ago, state, response=""):
+    intro = IntroductionFactory(
+        member_a=member,
+        member_b=other,
         state=state,
         offered_at=timezone.now() - timedelta(days=days_ago),
     )
@@ -122,11 +125,11 @@ def _offer(make_intro, member, other, *, days_ago, state, response=""):
 
 
 def test_a_member_who_let_their_last_three_offers_expire_is_paused_and_told(
-    make_member, make_intro, mailoutbox
+    make_member, mailoutbox
 ):
     absent, others = make_member(), [make_member() for _ in range(3)]
     for days, other in enumerate(others):
-        _offer(make_intro, absent, other, days_ago=days + 1, state="expired")
+        _offer(absent, other, days_ago=days + 1, state="expired")
 
     paused = services.members_auto_pause()
 
@@ -144,51 +147,43 @@ def test_a_member_who_let_their_last_three_offers_expire_is_paused_and_told(
 
 
 def test_the_pause_email_is_queued_only_after_commit(
-    make_member, make_intro, django_capture_on_commit_callbacks
+    make_member, django_capture_on_commit_callbacks
 ):
     absent, others = make_member(), [make_member() for _ in range(3)]
     for days, other in enumerate(others):
-        _offer(make_intro, absent, other, days_ago=days + 1, state="expired")
+        _offer(absent, other, days_ago=days + 1, state="expired")
     with django_capture_on_commit_callbacks() as callbacks:
         services.members_auto_pause()
     assert len(callbacks) == 1
 
 
-def test_it_does_not_pause_a_member_who_answered_one_of_their_last_three(
-    make_member, make_intro
-):
+def test_it_does_not_pause_a_member_who_answered_one_of_their_last_three(make_member):
     member, others = make_member(), [make_member() for _ in range(3)]
-    _offer(make_intro, member, others[0], days_ago=1, state="expired")
-    _offer(
-        make_intro, member, others[1], days_ago=2, state="expired", response="accepted"
-    )
-    _offer(make_intro, member, others[2], days_ago=3, state="expired")
+    _offer(member, others[0], days_ago=1, state="expired")
+    _offer(member, others[1], days_ago=2, state="expired", response="accepted")
+    _offer(member, others[2], days_ago=3, state="expired")
     assert services.members_auto_pause() == []
 
 
-def test_it_does_not_pause_after_only_two_expired_offers(make_member, make_intro):
+def test_it_does_not_pause_after_only_two_expired_offers(make_member):
     member, others = make_member(), [make_member() for _ in range(2)]
     for days, other in enumerate(others):
-        _offer(make_intro, member, other, days_ago=days + 1, state="expired")
+        _offer(member, other, days_ago=days + 1, state="expired")
     assert services.members_auto_pause() == []
 
 
-def test_an_older_answered_offer_does_not_save_three_recent_expired_ones(
-    make_member, make_intro
-):
+def test_an_older_answered_offer_does_not_save_three_recent_expired_ones(make_member):
     member, others = make_member(), [make_member() for _ in range(4)]
-    _offer(make_intro, member, others[0], days_ago=30, state="connected")
+    _offer(member, others[0], days_ago=30, state="connected")
     for days, other in enumerate(others[1:]):
-        _offer(make_intro, member, other, days_ago=days + 1, state="expired")
+        _offer(member, other, days_ago=days + 1, state="expired")
     assert services.members_auto_pause() == [member.pk]
 
 
-def test_a_member_who_resumed_is_not_paused_again_for_the_same_offers(
-    make_member, make_intro
-):
+def test_a_member_who_resumed_is_not_paused_again_for_the_same_offers(make_member):
     member, others = make_member(), [make_member() for _ in range(3)]
     for days, other in enumerate(others):
-        _offer(make_intro, member, other, days_ago=days + 1, state="expired")
+        _offer(member, other, days_ago=days + 1, state="expired")
     assert services.members_auto_pause() == [member.pk]
     Profile.objects.filter(pk=member.pk).update(
         intro_frequency=Profile.Frequency.WEEKLY
@@ -229,15 +224,13 @@ def test_eligible_members_come_sorted_by_id_with_their_fields(make_member):
     assert eligible.room.tolist() == [by_id[pk] for pk in eligible.ids.tolist()]
 
 
-def test_an_intro_the_other_declined_counts_as_open_until_its_notice(
-    make_member, make_intro
-):
+def test_an_intro_the_other_declined_counts_as_open_until_its_notice(make_member):
     # To the member who has not answered it still looks open: a place freed at
     # once would tell them the other said no.
     silent, decliner = make_member(max_open_intros=1), make_member(max_open_intros=1)
-    intro = make_intro(
-        silent,
-        decliner,
+    intro = IntroductionFactory(
+        member_a=silent,
+        member_b=decliner,
         state=Introduction.State.DECLINED,
         offered_at=timezone.now(),
         expires_at=timezone.now() + timedelta(days=5),

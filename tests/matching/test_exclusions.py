@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 from django.utils import timezone
 
+from introductions.factories import IntroductionFactory
 from introductions.models import Introduction
 from matching import selectors
 from profiles.models import Block
@@ -37,31 +38,44 @@ def test_nothing_is_excluded_between_strangers(three):
         Introduction.State.OFFERED,
     ],
 )
-def test_a_pair_introduced_before_is_excluded_whatever_came_of_it(
-    three, make_intro, state
-):
+def test_a_pair_introduced_before_is_excluded_whatever_came_of_it(three, state):
     a, b, _ = three
-    make_intro(a, b, state=state, created_at=timezone.now() - timedelta(days=900))
+    IntroductionFactory(
+        member_a=a,
+        member_b=b,
+        state=state,
+        created_at=timezone.now() - timedelta(days=900),
+    )
     assert excluded_id_pairs() == {(a.pk, b.pk)}
 
 
-def test_with_a_window_an_old_intro_no_longer_excludes(three, make_intro, settings):
+def test_with_a_window_an_old_intro_no_longer_excludes(three, settings):
     settings.MATCHING_REINTRO_DAYS = 180
     a, b, c = three
-    make_intro(a, b, state="connected", created_at=timezone.now() - timedelta(400))
-    make_intro(a, c, state="connected", created_at=timezone.now() - timedelta(30))
+    IntroductionFactory(
+        member_a=a,
+        member_b=b,
+        state="connected",
+        created_at=timezone.now() - timedelta(400),
+    )
+    IntroductionFactory(
+        member_a=a,
+        member_b=c,
+        state="connected",
+        created_at=timezone.now() - timedelta(30),
+    )
     assert excluded_id_pairs() == {(a.pk, c.pk)}
 
 
-def test_a_decline_excludes_the_pair_for_good_even_with_a_window(
-    three, make_intro, settings
-):
+def test_a_decline_excludes_the_pair_for_good_even_with_a_window(three, settings):
     settings.MATCHING_REINTRO_DAYS = 30
     a, b, c = three
     long_ago = timezone.now() - timedelta(days=400)
-    make_intro(a, b, state="declined", created_at=long_ago)
+    IntroductionFactory(member_a=a, member_b=b, state="declined", created_at=long_ago)
     # Declined by one side, then withdrawn: still a decline.
-    intro = make_intro(b, c, state="withdrawn", created_at=long_ago)
+    intro = IntroductionFactory(
+        member_a=b, member_b=c, state="withdrawn", created_at=long_ago
+    )
     intro.b_response = "declined"
     intro.save()
     assert excluded_id_pairs() == {(a.pk, b.pk), (b.pk, c.pk)}
@@ -75,10 +89,8 @@ def test_a_block_either_way_excludes_the_pair(three, blocker_is_lower):
     assert excluded_id_pairs() == {(a.pk, b.pk)}
 
 
-def test_pairs_with_members_outside_the_round_are_left_out(
-    three, make_member, make_intro
-):
+def test_pairs_with_members_outside_the_round_are_left_out(three, make_member):
     a, _, _ = three
     paused = make_member(intro_frequency="paused")
-    make_intro(a, paused, state="connected")
+    IntroductionFactory(member_a=a, member_b=paused, state="connected")
     assert excluded_id_pairs() == set()

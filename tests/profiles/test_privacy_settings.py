@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from introductions.factories import IntroductionFactory
 from introductions.models import Introduction
 from profiles import services
 from profiles.models import Profile
@@ -12,9 +13,8 @@ pytestmark = pytest.mark.django_db
 
 
 def _connect(one: Profile, other: Profile) -> None:
-    a, b = sorted([one, other], key=lambda p: p.pk)
-    Introduction.objects.create(
-        member_a=a, member_b=b, state=Introduction.State.CONNECTED
+    IntroductionFactory(
+        member_a=one, member_b=other, state=Introduction.State.CONNECTED
     )
 
 
