@@ -5,6 +5,7 @@ a console error or an uncaught exception, which is how CSP violations surface.
 """
 
 import os
+from collections.abc import Iterator
 from http import HTTPStatus
 from pathlib import Path
 
@@ -104,7 +105,7 @@ def mail_dir(settings, live_server, tmp_path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def browser() -> Browser:
+def browser() -> Iterator[Browser]:
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: apt-get install -y chromium")
     # Playwright's sync API keeps an asyncio loop running in this thread, which makes
@@ -149,7 +150,7 @@ class BrowserErrors:
 
 
 @pytest.fixture
-def browser_errors() -> BrowserErrors:
+def browser_errors() -> Iterator[BrowserErrors]:
     errors = BrowserErrors()
     yield errors
     assert errors.messages == [], "the browser reported errors"
