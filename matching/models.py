@@ -185,7 +185,11 @@ class RoundPair(models.Model):
 
 
 class LeftOut(models.Model):
-    """An eligible member a round could not pair, and why; they come first next time."""
+    """An eligible member a round could not pair, and why.
+
+    Left out with a candidate (selectors.WAITING_REASONS), they are served first
+    the next round (matching.pairing, pass 0).
+    """
 
     class Reason(models.TextChoices):
         ODD_ONE_OUT = "odd_one_out", "Odd one out"

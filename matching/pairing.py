@@ -12,8 +12,18 @@ scan; exact max-weight b-matching (blossom / LP) is far too slow at a million
 members' candidate lists, and the scores themselves are soft enough that the last
 few percent of total weight are not worth it.
 
-Fairness is built in three ways:
+Fairness is built in four ways:
 
+* Pass 0 serves members left out last round (``waited``) before anyone else:
+  a matching of capacity 1 over the edges with a waiting end, greedy in the
+  order below, then repaired (``_serve_waited``) until the guarantee holds: **a
+  waiting member with a candidate who has room this round gets an intro, unless
+  every such candidate is introduced to another waiting member.** Passes 1-2
+  only add pairs and the augmenting paths never drop a pass-0 pair, so the
+  guarantee holds for the round's final pairs. It is within the exposure cap
+  (pass 0 uses one unit of capacity) and the floor (only candidates are edges),
+  and it may cost score: a waiting member's best free candidate can take the
+  place of a better-scoring pair.
 * Two passes. Pass 1 runs the greedy with every capacity at 1, so each member can
   get a first intro before anyone gets a second; pass 2 runs the greedy on the
   remaining capacity over the remaining edges. Without pass 1, a popular member with
@@ -44,20 +54,114 @@ from matching.windows import WindowSets
 
 
 @njit(cache=True)
-def _greedy(ea, eb, cap, fair_first_pass, ok):
+def _serve_waited(ea, eb, cap, ok, waited, members_in_order):
+    """Pass 0: one intro each for members left out last round, as many as possible.
+
+    A greedy matching (capacity 1, edges in priority order, pairs who can meet
+    inside their windows first) over the edges with at least one waiting end, then
+    repairs until none applies: a waiting member u with no pair takes a candidate
+    left free (by an earlier repair), or a waiting candidate v paired with someone
+    who is not waiting drops that partner for u (v stays served, one more waiting
+    member is). Each repair serves one more waiting member, so they stop. At the
+    end, a waiting member with no pair has every candidate with room paired with
+    another waiting member (``_greedy`` keeps these pairs and ``_augment`` never
+    drops them). Returns the chosen edge indices.
+    """
+    n = len(cap)
+    n_edges = len(ea)
+    mate = np.full(n, -1, np.int64)
+    for want_ok in (True, False):
+        for e in range(n_edges):
+            a = ea[e]
+            b = eb[e]
+            if ok[e] != want_ok or not (waited[a] or waited[b]):
+                continue
+            if mate[a] >= 0 or mate[b] >= 0 or cap[a] <= 0 or cap[b] <= 0:
+                continue
+            mate[a] = e
+            mate[b] = e
+    ptr = np.zeros(n + 1, np.int64)
+    for e in range(n_edges):
+        if waited[ea[e]]:
+            ptr[ea[e] + 1] += 1
+        if waited[eb[e]]:
+            ptr[eb[e] + 1] += 1
+    for v in range(n):
+        ptr[v + 1] += ptr[v]
+    fill = ptr[:-1].copy()
+    adj = np.empty(ptr[n], np.int64)
+    for e in range(n_edges):
+        for m in (ea[e], eb[e]):
+            if waited[m]:
+                adj[fill[m]] = e
+                fill[m] += 1
+    changed = True
+    while changed:
+        changed = False
+        for u in members_in_order:
+            if not waited[u] or mate[u] >= 0 or cap[u] <= 0:
+                continue
+            # Inside both windows before outside; a free candidate before a swap.
+            best = -1
+            best_rank = 4
+            for p in range(ptr[u], ptr[u + 1]):
+                e1 = adj[p]
+                v = eb[e1] if ea[e1] == u else ea[e1]
+                if cap[v] <= 0:
+                    continue
+                rank = 0 if ok[e1] else 2
+                if mate[v] >= 0:
+                    e2 = mate[v]
+                    w = eb[e2] if ea[e2] == v else ea[e2]
+                    if not waited[v] or waited[w]:
+                        continue
+                    rank += 1
+                if rank < best_rank:
+                    best, best_rank = e1, rank
+                    if rank == 0:
+                        break
+            if best < 0:
+                continue
+            v = eb[best] if ea[best] == u else ea[best]
+            if mate[v] >= 0:
+                e2 = mate[v]
+                mate[eb[e2] if ea[e2] == v else ea[e2]] = -1
+            mate[u] = best
+            mate[v] = best
+            changed = True
+    chosen = np.empty(n, np.int64)
+    n_chosen = 0
+    for m in range(n):
+        e = mate[m]
+        if e >= 0 and (ea[e] == m):
+            chosen[n_chosen] = e
+            n_chosen += 1
+    return np.sort(chosen[:n_chosen])
+
+
+@njit(cache=True)
+def _greedy(ea, eb, cap, fair_first_pass, ok, first):
     """Indices of the chosen edges (edges already in priority order).
 
-    In each pass the edges whose members can meet inside both call windows
-    (``ok``) go first: a pair that cannot is used only when neither member has
-    an overlapping partner left.
+    ``first``: edges chosen before (pass 0), kept and listed first. In each pass
+    the edges whose members can meet inside both call windows (``ok``) go first:
+    a pair that cannot is used only when neither member has an overlapping
+    partner left.
     """
     n_edges = len(ea)
     rem = cap.copy()
     taken = np.zeros(n_edges, np.bool_)
     chosen = np.empty(n_edges, np.int64)
     n_chosen = 0
+    served = np.zeros(len(cap), np.bool_)
+    for e in first:
+        for m in (ea[e], eb[e]):
+            served[m] = True
+            rem[m] -= 1
+        taken[e] = True
+        chosen[n_chosen] = e
+        n_chosen += 1
     if fair_first_pass:
-        served = np.zeros(len(cap), np.bool_)
         for want_ok in (True, False):
             for e in range(n_edges):
                 a = ea[e]
@@ -88,7 +192,7 @@ def _greedy(ea, eb, cap, fair_first_pass, ok):
 
 
 @njit(cache=True)
-def _augment(ea, eb, es, ok, cap, chosen, members_in_order, budget):
+def _augment(ea, eb, es, ok, cap, chosen, fixed, members_in_order, budget):
     """Serve members the greedy left out, by short augmenting paths.
 
     For an unserved member u (in fairness order) and a candidate v of u whose
@@ -98,7 +202,8 @@ def _augment(ea, eb, es, ok, cap, chosen, members_in_order, budget):
     exposure cap) hold, a member who could meet inside their call windows keeps
     a partner who can (pairs outside windows are tried in a second sweep, only
     where they replace such a pair), and the total score never falls more than
-    ``budget`` below the greedy's. Returns the final edge indices: the greedy's
+    ``budget`` below the greedy's. ``fixed`` pairs (pass 0's) are never dropped.
+    Returns the final edge indices: the greedy's
     that stayed, in their order, then the added ones.
     """
     n = len(cap)
@@ -148,6 +253,8 @@ def _augment(ea, eb, es, ok, cap, chosen, members_in_order, budget):
                     gain = 0.0
                     for slot in range(deg[v]):
                         e2 = mates[v, slot]
+                        if fixed[e2]:
+                            continue
                         w = eb[e2] if ea[e2] == v else ea[e2]
                         if not ok[e1] and ok[e2]:
                             continue  # v would lose a partner inside its windows
@@ -310,6 +417,7 @@ def pair_round(
     windows: WindowSets | None = None,
     augment: bool = True,
     max_loss: float = 0.0,
+    waited: np.ndarray | None = None,
 ) -> np.ndarray:
     """Choose this round's pairs from the candidate lists.
 
@@ -318,10 +426,11 @@ def pair_round(
     with ``exposure_cap`` here. ``windows``: pairs that cannot meet inside both
     call windows come after those that can, in every pass. ``augment``: then
     serve members the greedy left out (``_augment``), losing at most ``max_loss``
-    (a share) of the greedy's total score. Returns int32 (p, 2) pairs with i < j,
-    each member at most ``min(capacity[i], exposure_cap)`` times, no pair twice;
-    pass-1 pairs come first, each pass in greedy order (best first), then the
-    pairs the augmenting paths added.
+    (a share) of the greedy's total score. ``waited`` bool (n,): members left out
+    last round, served first (``_serve_waited``). Returns int32 (p, 2) pairs
+    with i < j, each member at most ``min(capacity[i], exposure_cap)`` times, no
+    pair twice; pass-0 pairs come first, then pass 1's, each pass in greedy
+    order (best first), then the pairs the augmenting paths added.
     """
     n = cand.shape[0]
     if score.shape != cand.shape or len(capacity) != n or len(priority) != n:
@@ -334,10 +443,20 @@ def pair_round(
         if windows is not None
         else np.ones(len(ea), dtype=np.bool_)
     )
-    chosen = _greedy(ea, eb, cap, bool(fair_first_pass), ok)
+    in_order = np.argsort(tie_rank(priority), kind="stable").astype(np.int64)
+    fixed = np.zeros(len(ea), dtype=np.bool_)
+    if waited is not None and np.any(waited):
+        if len(waited) != n:
+            raise ValueError("waited disagrees on n")
+        first = _serve_waited(
+            ea, eb, cap, ok, np.asarray(waited, dtype=np.bool_), in_order
+        )
+        fixed[first] = True
+    else:
+        first = np.zeros(0, dtype=np.int64)
+    chosen = _greedy(ea, eb, cap, bool(fair_first_pass), ok, first)
     if augment and len(chosen):
         total = float(es[chosen].astype(np.float64).sum())
-        in_order = np.argsort(tie_rank(priority), kind="stable").astype(np.int64)
         chosen = _augment(
             ea,
             eb,
@@ -345,6 +464,7 @@ def pair_round(
             ok,
             cap,
             chosen,
+            fixed,
             in_order,
             max(0.0, float(max_loss)) * total,
         )

@@ -175,6 +175,7 @@ WHERE p.intro_frequency <> 'paused'
           AND mod(p.id, c.weeks) = mod(%(week)s, c.weeks)
       )
       OR p.last_intro_at <= %(now)s - make_interval(weeks => 2 * c.weeks) + %(grace)s
+      OR p.id = ANY(%(waiting)s::int8[])
   )
 """
 
@@ -206,7 +207,9 @@ def members_eligible(*, now: datetime | None = None) -> EligibleMembers:
     the round before. A member introduced off their phase (say, after changing
     cadence) waits for the first round of their phase once due. Members never
     introduced, or idle for two cadences (back from a pause), are due in any round:
-    they have waited long enough.
+    they have waited long enough. So are members the latest real round left out
+    with a candidate (WAITING_REASONS): being left out is a promise of the next
+    round, whatever their phase.
     """
     now = now or timezone.now()
     params = {
@@ -219,6 +222,7 @@ def members_eligible(*, now: datetime | None = None) -> EligibleMembers:
         "monthly": CADENCE_WEEKS[Profile.Frequency.MONTHLY],
         "week": round_week(now),
         "grace": timedelta(hours=settings.MATCHING_DUE_GRACE_HOURS),
+        "waiting": members_left_out_last_round(waiting_only=True).tolist(),
     }
     cols = copy_out(
         _ELIGIBLE_SQL,
@@ -412,34 +416,45 @@ def tag_categories(tag_ids: np.ndarray) -> np.ndarray:
     return np.where(category >= 0, small, -1).astype(np.int32)
 
 
-def members_left_out_last_round() -> np.ndarray:
-    """Profile ids left out of the latest finished real round, sorted."""
-    last = (
-        Round.objects.filter(status=Round.Status.DONE, dry_run=False)
-        .order_by("-finished_at", "-pk")
-        .first()
-    )
+# Left out for want of a free partner, not of a reason to meet: these members
+# were promised the next round (see matching.pairing).
+WAITING_REASONS = (LeftOut.Reason.ODD_ONE_OUT, LeftOut.Reason.CAPACITY)
+
+
+def members_left_out_last_round(*, waiting_only: bool = False) -> np.ndarray:
+    """Profile ids left out of the latest finished real round, sorted.
+
+    ``waiting_only``: only those left out with a candidate (WAITING_REASONS).
+    """
+    last = _last_real_round_id()
     if last is None:
         return np.zeros(0, dtype=np.int64)
+    reasons = list(WAITING_REASONS) if waiting_only else list(LeftOut.Reason.values)
     ids = copy_out(
-        "SELECT member_id::int8 AS member_id FROM matching_leftout WHERE round_id = %s",
-        [last.pk],
+        "SELECT member_id::int8 AS member_id FROM matching_leftout"
+        " WHERE round_id = %s AND reason = ANY(%s)",
+        [last, reasons],
         [("member_id", "int8")],
     )["member_id"]
     return np.sort(ids)
 
 
-def member_left_out_last_round(*, member: Profile) -> str | None:
-    """Why the latest finished real round gave this member no pair, if it did not."""
-    last = (
+def _last_real_round_id() -> int | None:
+    return (
         Round.objects.filter(status=Round.Status.DONE, dry_run=False)
         .order_by("-finished_at", "-pk")
+        .values_list("pk", flat=True)
         .first()
     )
+
+
+def member_left_out_last_round(*, member: Profile) -> str | None:
+    """Why the latest finished real round gave this member no pair, if it did not."""
+    last = _last_real_round_id()
     if last is None:
         return None
     return (
-        LeftOut.objects.filter(round=last, member=member)
+        LeftOut.objects.filter(round_id=last, member=member)
         .values_list("reason", flat=True)
         .first()
     )

@@ -190,6 +190,7 @@ def population_load(*, now=None, intros_per_round: int = 1) -> Snapshot:
     indptr, indices, tag_ids = selectors.member_tags(members.ids)
     goals = selectors.member_goals(members.ids, tag_ids)
     left_out = selectors.members_left_out_last_round()
+    waiting = selectors.members_left_out_last_round(waiting_only=True)
     member_windows = selectors.member_windows(members.ids)
     windows = window_sets(
         member_windows.windows,
@@ -216,6 +217,7 @@ def population_load(*, now=None, intros_per_round: int = 1) -> Snapshot:
         specialty=members.specialty_ids.astype(np.int32),
         prefers_other=members.prefers_other,
         priority=selectors.member_priority(members, left_out),
+        waited=selectors.rows_of(waiting, members.ids) >= 0,
         capacity=np.minimum(members.room, intros_per_round).astype(np.int32),
         excluded=selectors.excluded_pairs(members.ids, now=now),
     )
@@ -521,6 +523,7 @@ def round_finish(*, round_id: int) -> Round:
         priority=snapshot.priority,
         windows=snapshot.windows,
         max_loss=round_.parameters.get("augment_max_loss", 0.0),
+        waited=snapshot.waited if len(snapshot.waited) == len(snapshot) else None,
     )
     paired = time.perf_counter()
     unfinished.update(status=Round.Status.WRITING)

@@ -43,6 +43,9 @@ class Snapshot:
     tag_category: np.ndarray = field(
         default_factory=lambda: np.zeros(0, np.int32)
     )  # small int per tag index, -1 none
+    # bool (n,): left out last round with a candidate, served first this round
+    # (matching.pairing); empty in older snapshots.
+    waited: np.ndarray = field(default_factory=lambda: np.zeros(0, np.bool_))
 
     def __len__(self) -> int:
         return len(self.ids)
