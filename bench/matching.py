@@ -303,7 +303,9 @@ def greedy_figures(round_) -> dict:
     from matching.pairing import pair_round
 
     snapshot = services.round_snapshot(round_.pk)
-    cand, score = services.round_candidates(round_, snapshot)
+    cand, score, _ = services.round_shortlists(round_, snapshot)
+    uncapped = services.round_candidates(round_, snapshot)[0]
+    uncapped = uncapped[:, : round_.parameters.get("shortlist_k", round_.k)]
     pairs = pair_round(
         cand,
         score,
@@ -316,6 +318,19 @@ def greedy_figures(round_) -> dict:
     return {
         "members_served": int(np.unique(pairs).size),
         "score_total": float(sum(services.chosen_pair_scores(cand, score, pairs))),
+        "crowding": crowding(cand),
+        "crowding_uncapped": crowding(uncapped),
+    }
+
+
+def crowding(cand) -> dict:
+    """How crowded the shortlists are: the most lists one member is in, and the
+    share of all list entries held by the 1% most listed members."""
+    listed = np.sort(np.bincount(cand[cand >= 0], minlength=len(cand)))[::-1]
+    top = max(1, len(cand) // 100)
+    return {
+        "max_in_lists": int(listed[0]) if len(listed) else 0,
+        "top1pct_share": round(int(listed[:top].sum()) / max(1, int(listed.sum())), 4),
     }
 
 
@@ -359,9 +374,12 @@ def run(args, url: str) -> dict:
 
     load_at_start = os.getloadavg()[0]
     t = time.perf_counter()
+    cpu = time.process_time()
     round_ = services.round_create(trigger=Round.Trigger.COMMAND)
     round_ = services.round_run_sync(round_id=round_.pk)
     seconds_total = time.perf_counter() - t
+    # Every thread of this process (numba's too); PostgreSQL's work is not in it.
+    cpu_seconds_round = time.process_time() - cpu
     # The round's peak, before the comparison below reads the candidates back.
     peak_round = peak_rss_mb()
     greedy = greedy_figures(round_)
@@ -377,6 +395,8 @@ def run(args, url: str) -> dict:
             round_.members_served / max(1, round_.members_with_candidate), 4
         ),
         "score_total": round(round_.score_total, 2),
+        "shortlists": greedy["crowding"],
+        "shortlists_uncapped": greedy["crowding_uncapped"],
         "greedy_members_served": greedy["members_served"],
         "greedy_score_total": round(greedy["score_total"], 2),
         "score_vs_greedy": round(
@@ -396,12 +416,14 @@ def run(args, url: str) -> dict:
             2,
         ),
         "seconds_total": round(seconds_total, 2),
+        "cpu_seconds_round": round(cpu_seconds_round, 2),
         "seconds_score_pair": round(round_.seconds_score + round_.seconds_pair, 2),
         "seconds_jit_warmup": round(warmup, 2),
         "numba_cache_dir": cache_dir,
         "load_avg_at_start": round(load_at_start, 2),
         "block_size": settings.MATCHING_BLOCK_SIZE,
         "k": round_.k,
+        "shortlist_cap_members": round_.parameters.get("shortlist_cap_members", 0),
         **generated,
     }
     for key, value in figures.items():

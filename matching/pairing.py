@@ -46,6 +46,8 @@ Fairness is built in four ways:
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from numba import njit
 
@@ -469,3 +471,75 @@ def pair_round(
             max(0.0, float(max_loss)) * total,
         )
     return np.stack([ea[chosen], eb[chosen]], axis=1).astype(np.int32).reshape(-1, 2)
+
+
+@njit(cache=True)
+def _cap_shortlists(cand, score, cap, k_out, keep_row, rows_in_order):
+    """Trim each member's appearances in others' lists to ``cap`` (see below)."""
+    n, width = cand.shape
+    used = np.zeros(n, np.int64)
+    kept = np.zeros((n, width), np.bool_)
+    for i in range(n):
+        for p in range(width):
+            j = cand[i, p]
+            if j >= 0 and (p == 0 or keep_row[i]):
+                kept[i, p] = True
+                used[j] += 1
+    for p in range(1, width):
+        for i in rows_in_order:
+            j = cand[i, p]
+            if j < 0 or kept[i, p] or used[j] >= cap:
+                continue
+            kept[i, p] = True
+            used[j] += 1
+    out = np.full((n, k_out), -1, np.int32)
+    out_score = np.zeros((n, k_out), np.float32)
+    for i in range(n):
+        q = 0
+        for p in range(width):
+            if q == k_out:
+                break
+            if kept[i, p]:
+                out[i, q] = cand[i, p]
+                out_score[i, q] = score[i, p]
+                q += 1
+    return out, out_score
+
+
+def cap_shortlists(
+    cand: np.ndarray,
+    score: np.ndarray,
+    *,
+    k: int,
+    cap_factor: float,
+    priority: np.ndarray,
+    keep_rows: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray, int]:
+    """Shortlists of ``k`` in which no member crowds out everyone else.
+
+    ``cand``/``score`` are the kernel's lists, best first, usually a few columns
+    wider than ``k`` so that trimmed lists refill from below. A member j stays in
+    at most ``cap = ceil(cap_factor * mean list length)`` lists (the mean of the
+    first ``k`` columns, i.e. the mean number of lists a member is in), those
+    where j ranks highest (position in the list, then the list's owner in
+    fairness order). Always kept, and counted first: every list's best entry (a
+    member whose candidates are all popular keeps one) and the whole list of
+    ``keep_rows`` (members left out last round: their promise is over their own
+    list). ``cap_factor`` <= 0 keeps everything. Returns the first ``k`` kept
+    entries of each list and the cap used (0 when off).
+    """
+    cand = np.ascontiguousarray(cand, dtype=np.int32)
+    score = np.ascontiguousarray(score, dtype=np.float32)
+    n = cand.shape[0]
+    if cap_factor <= 0 or n == 0:
+        return cand[:, :k].copy(), score[:, :k].copy(), 0
+    listed = int((cand[:, :k] >= 0).sum())
+    cap = max(1, math.ceil(cap_factor * listed / n))
+    keep_row = (
+        np.zeros(n, np.bool_)
+        if keep_rows is None
+        else np.asarray(keep_rows, dtype=np.bool_)
+    )
+    in_order = np.argsort(tie_rank(priority), kind="stable").astype(np.int64)
+    out, out_score = _cap_shortlists(cand, score, cap, int(k), keep_row, in_order)
+    return out, out_score, cap

@@ -39,7 +39,7 @@ from profiles.services import profile_resume
 from . import selectors
 from .explain import explanations_for
 from .models import AutoPause, LeftOut, Round, RoundBlock, RoundPair, RoundSnapshot
-from .pairing import pair_round
+from .pairing import cap_shortlists, pair_round
 from .scoring import Weights, idf, top_candidates
 from .snapshot import Snapshot
 from .windows import window_sets
@@ -168,13 +168,17 @@ def round_create(*, trigger: str, dry_run: bool = False) -> Round | None:
         logger.warning("A matching round is already running; not starting another")
         return None
     weights = matching_weights()
+    cap = settings.MATCHING_SHORTLIST_CAP
     return Round.objects.create(
         trigger=trigger,
         dry_run=dry_run,
-        k=settings.MATCHING_K,
+        # Spare candidates refill the lists the shortlist cap trims.
+        k=settings.MATCHING_K + (settings.MATCHING_K // 4 if cap > 0 else 0),
         block_size=settings.MATCHING_BLOCK_SIZE,
         parameters={
             "weights": asdict(weights),
+            "shortlist_k": settings.MATCHING_K,
+            "shortlist_cap": cap,
             "exposure_cap": settings.MATCHING_EXPOSURE_CAP,
             "intros_per_round": settings.MATCHING_INTROS_PER_ROUND,
             "reintro_days": settings.MATCHING_REINTRO_DAYS,
@@ -440,6 +444,23 @@ def round_candidates(
     return cand, score
 
 
+def round_shortlists(
+    round_: Round, snapshot: Snapshot
+) -> tuple[np.ndarray, np.ndarray, int]:
+    """The round's shortlists as pairing sees them: the candidates, trimmed by the
+    shortlist cap (matching.pairing.cap_shortlists). Also returns the cap used."""
+    cand, score = round_candidates(round_, snapshot)
+    k = round_.parameters.get("shortlist_k", round_.k)
+    return cap_shortlists(
+        cand,
+        score,
+        k=k,
+        cap_factor=round_.parameters.get("shortlist_cap", 0.0),
+        priority=snapshot.priority,
+        keep_rows=snapshot.waited if len(snapshot.waited) == len(snapshot) else None,
+    )
+
+
 def members_with_candidate(cand: np.ndarray, capacity: np.ndarray) -> int:
     """Members with room this round and at least one candidate, either way."""
     rows, cols = np.nonzero(cand >= 0)
@@ -512,7 +533,7 @@ def round_finish(*, round_id: int) -> Round:
 
     started = time.perf_counter()
     snapshot = round_snapshot(round_id)
-    cand, score = round_candidates(round_, snapshot)
+    cand, score, shortlist_cap = round_shortlists(round_, snapshot)
     loaded = time.perf_counter()
     exposure_cap = round_.parameters["exposure_cap"]
     pairs = pair_round(
@@ -604,6 +625,11 @@ def round_finish(*, round_id: int) -> Round:
             ),
         )
         round_.candidate_pairs = totals["candidates"] or 0
+        # Members per shortlist at most (beyond the always kept entries), 0: off.
+        round_.parameters = {
+            **round_.parameters,
+            "shortlist_cap_members": shortlist_cap,
+        }
         round_.pairs_chosen = len(pair_list)
         round_.members_with_candidate = members_with_candidate(cand, snapshot.capacity)
         round_.members_served = int(np.unique(pair_ids).size)

@@ -185,6 +185,7 @@ def test_every_variable_has_its_documented_default(monkeypatch):
         "MATCHING_COMMON_TAG_SHARE": 0.05,
         "MATCHING_COMMON_TAG_MIN_MEMBERS": 10,
         "MATCHING_K": 20,
+        "MATCHING_SHORTLIST_CAP": 2.0,
         "MATCHING_BLOCK_SIZE": 25_000,
         "MATCHING_INTROS_PER_ROUND": 1,
         "MATCHING_EXPOSURE_CAP": 2,

@@ -22,6 +22,12 @@ MATCHING_COMMON_TAG_SHARE = env.float("MATCHING_COMMON_TAG_SHARE", default=0.05)
 MATCHING_COMMON_TAG_MIN_MEMBERS = env.int("MATCHING_COMMON_TAG_MIN_MEMBERS", default=10)
 # Candidates kept per member, members per block task, and pairing limits.
 MATCHING_K = env.int("MATCHING_K", default=20)
+# Shortlists that do not crowd: a member stays in at most this many times the mean
+# number of shortlists per member (the mean list length), those where they rank
+# highest; every list's best entry and the lists of members left out last round are
+# kept whole. The kernel is asked for a quarter more candidates so that trimmed lists
+# refill. 0 turns the cap off.
+MATCHING_SHORTLIST_CAP = env.float("MATCHING_SHORTLIST_CAP", default=2.0)
 MATCHING_BLOCK_SIZE = env.int("MATCHING_BLOCK_SIZE", default=25_000)
 MATCHING_INTROS_PER_ROUND = env.int("MATCHING_INTROS_PER_ROUND", default=1)
 MATCHING_EXPOSURE_CAP = env.int("MATCHING_EXPOSURE_CAP", default=2)
