@@ -12,7 +12,7 @@ scan; exact max-weight b-matching (blossom / LP) is far too slow at a million
 members' candidate lists, and the scores themselves are soft enough that the last
 few percent of total weight are not worth it.
 
-Fairness is built in four ways:
+Fairness is built in five ways:
 
 * Pass 0 serves members left out last round (``waited``) before anyone else:
   a matching of capacity 1 over the edges with a waiting end, greedy in the
@@ -23,7 +23,8 @@ Fairness is built in four ways:
   guarantee holds for the round's final pairs. It is within the exposure cap
   (pass 0 uses one unit of capacity) and the floor (only candidates are edges),
   and it may cost score: a waiting member's best free candidate can take the
-  place of a better-scoring pair.
+  place of a better-scoring pair, so the 1/2 bound below holds only for rounds
+  with nobody waiting.
 * Two passes. Pass 1 runs the greedy with every capacity at 1, so each member can
   get a first intro before anyone gets a second; pass 2 runs the greedy on the
   remaining capacity over the remaining edges. Without pass 1, a popular member with
@@ -42,6 +43,8 @@ Fairness is built in four ways:
   the candidate lists are laid out.
 * The exposure cap bounds how many people any one member is offered to per round,
   so score maximisation cannot send everyone to the same few popular members.
+* Before pairing, ``cap_shortlists`` bounds how many of the others' lists one
+  member sits in, so that popular members do not push rare partners off them.
 """
 
 from __future__ import annotations
