@@ -10,9 +10,10 @@ class IntroductionsConfig(AppConfig):
 
         from profiles import outbox as profiles_outbox
 
-        from . import outbox, webhooks
+        from . import outbox, services, webhooks
 
         # The one outbox lives here; profiles (allauth's emails) reaches it through
         # this registration instead of importing introductions.
         profiles_outbox.register(outbox.outbox_enqueue_account_email)
+        outbox.register_undeliverable_handler(services.intros_close_for_undeliverable)
         tracking.connect(webhooks.on_tracking_event, dispatch_uid="grapevyne-outbox")

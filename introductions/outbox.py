@@ -16,10 +16,13 @@ introductions' own emails go through `outbox_enqueue_intro_email`; allauth's thr
 import logging
 import smtplib
 import uuid
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from anymail.exceptions import AnymailAPIError, AnymailRecipientsRefused
+from celery import signature
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import Q
@@ -36,6 +39,10 @@ logger = logging.getLogger(__name__)
 
 # What a mail server or provider raises when it may work later: retried.
 SEND_ERRORS = (smtplib.SMTPException, OSError, AnymailAPIError)
+
+# The task that sends one email, by its registered name: tasks.py imports this
+# module, so the outbox publishes by name rather than importing it back.
+SEND_TASK = "introductions.tasks.send_outbox_email"
 
 # A refused address is not retried for ever: after this many attempts the email is
 # marked failed, for an admin to look at.
@@ -119,10 +126,8 @@ def outbox_dispatch(*, email_id: int, countdown: float | None = None) -> bool:
     within the broker timeouts in settings, without retrying, and the request goes
     on; the outbox sweep sends the email once the broker is back.
     """
-    from .tasks import send_outbox_email
-
     try:
-        send_outbox_email.apply_async(
+        signature(SEND_TASK).apply_async(
             (email_id,), countdown=countdown, retry=False, ignore_result=True
         )
     except Exception as exc:  # whatever the broker raises, the row is safe
@@ -429,10 +434,20 @@ def delivery_record(*, event, now: datetime | None = None) -> DeliveryEvent | No
     return record
 
 
+_close_for_undeliverable: Callable[..., object] | None = None
+
+
+def register_undeliverable_handler(handler: Callable[..., object]) -> None:
+    """What closes a member's open offers once their login address is suppressed:
+    `handler(member=...)`, run in the same transaction. The introductions lifecycle
+    registers it when the apps load (IntroductionsConfig.ready): it sends through
+    the outbox, so the outbox may not import it."""
+    global _close_for_undeliverable  # set once, when the apps load
+    _close_for_undeliverable = handler
+
+
 def _suppress(email: OutboxEmail, reason: str, detail: str) -> None:
     """Put the email's address on the suppression list, with its consequences."""
-    from . import services
-
     suppression, created = profile_services.address_suppress(
         email=email.to_email, reason=reason, detail=detail
     )
@@ -441,7 +456,10 @@ def _suppress(email: OutboxEmail, reason: str, detail: str) -> None:
     OutboxEmail.objects.filter(
         to_email__iexact=email.to_email, status=OutboxEmail.Status.PENDING
     ).update(status=OutboxEmail.Status.SUPPRESSED)
-    if suppression.profile_id is not None:
-        services.intros_close_for_undeliverable(
-            member=Profile.objects.get(pk=suppression.profile_id)
+    if suppression.profile_id is None:
+        return
+    if _close_for_undeliverable is None:
+        raise ImproperlyConfigured(
+            "No handler closes an undeliverable member's offers (apps not loaded)."
         )
+    _close_for_undeliverable(member=Profile.objects.get(pk=suppression.profile_id))

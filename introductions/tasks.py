@@ -15,7 +15,13 @@ _RETRY = {"max_retries": 5, "retry_backoff": True, "retry_backoff_max": 300}
 CHUNK = 200
 
 
-@shared_task(bind=True, max_retries=8, autoretry_for=_RETRYABLE, retry_backoff=True)
+@shared_task(
+    name=outbox.SEND_TASK,
+    bind=True,
+    max_retries=8,
+    autoretry_for=_RETRYABLE,
+    retry_backoff=True,
+)
 def send_outbox_email(self, outbox_id: int) -> bool:
     """Send one outbox email; a duplicate or late task finds it sent: a no-op."""
     try:

@@ -9,6 +9,7 @@ from introductions.admin import IntroductionAdmin, explanation_display
 from introductions.models import Introduction
 
 from .models import AutoPause, LeftOut, Round, RoundBlock, RoundPair
+from .tasks import start_round
 
 
 def _readable(value) -> str:
@@ -27,8 +28,6 @@ def _readable(value) -> str:
 
 
 def _queue_dry_run() -> None:
-    from .tasks import start_round
-
     # Never holds the admin's request when the broker is down: no retry, no result
     # to subscribe to (the round shows up in this list), and a failure is logged.
     transaction.on_commit(

@@ -3,7 +3,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from matching import selectors, services
+from matching import selectors, services, tasks
 from matching.models import Round, RoundPair
 
 
@@ -41,8 +41,6 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        from matching import tasks
-
         if options["examples"] < 0:
             raise CommandError("--examples cannot be negative.")
         if options["wait"] < 0:
