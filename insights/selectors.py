@@ -11,6 +11,8 @@ from django.db import connection
 from django.db.models import Sum
 from django.utils import timezone
 
+from introductions.models import OutboxEmail, Report
+
 from .models import (
     Rollup,
     RoundBreakdown,
@@ -57,9 +59,9 @@ class InsightsData:
 
 
 _HEALTH_COUNTS = """
-  (SELECT count(*) FROM introductions_outboxemail WHERE status = 'pending'),
-  (SELECT count(*) FROM introductions_outboxemail WHERE status = 'failed'),
-  (SELECT count(*) FROM introductions_report WHERE status = 'open'),
+  (SELECT count(*) FROM introductions_outboxemail WHERE status = %(pending)s),
+  (SELECT count(*) FROM introductions_outboxemail WHERE status = %(failed)s),
+  (SELECT count(*) FROM introductions_report WHERE status = %(report_open)s),
   (SELECT count(*) FROM profiles_user u
     JOIN profiles_profile p ON p.user_id = u.id WHERE NOT u.is_active),
   (SELECT count(*) FROM matching_autopause WHERE created_at >= %(since)s)
@@ -76,7 +78,12 @@ def rollup_and_health(now: datetime) -> tuple[Rollup | None, Health]:
             # Column names from the model only.
             f"SELECT {_HEALTH_COUNTS}, {columns} FROM (SELECT 1) one "  # noqa: S608
             "LEFT JOIN insights_rollup r ON r.id = 1",
-            {"since": now - timedelta(days=AUTO_PAUSE_DAYS)},
+            {
+                "pending": OutboxEmail.Status.PENDING,
+                "failed": OutboxEmail.Status.FAILED,
+                "report_open": Report.Status.OPEN,
+                "since": now - timedelta(days=AUTO_PAUSE_DAYS),
+            },
         )
         row = cursor.fetchone()
     counts, values = row[:5], row[5:]

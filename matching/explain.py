@@ -11,7 +11,7 @@ from collections import defaultdict
 import numpy as np
 
 from introductions.explanations import Explanation, GoalMatch
-from profiles.models import GoalKind, Interest
+from profiles.models import GoalKind, Interest, MemberGoal
 
 from .selectors import copy_out, rows_of
 from .snapshot import Snapshot
@@ -30,11 +30,11 @@ def _goal_topics(snapshot: Snapshot, rows: np.ndarray) -> dict:
     cols = copy_out(
         """
         SELECT profile_id::int8 AS profile_id, kind_id::int8 AS kind_id,
-               (direction = 'seek') AS seeks,
+               (direction = %s) AS seeks,
                COALESCE(interest_id, -1)::int8 AS interest_id
         FROM profiles_membergoal
         """,
-        [],
+        [MemberGoal.Direction.SEEK],
         [
             ("profile_id", "int8"),
             ("kind_id", "int8"),

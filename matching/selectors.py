@@ -18,7 +18,8 @@ from django.db import connection
 from django.utils import timezone
 
 from introductions.models import Introduction
-from profiles.models import Profile
+from profiles.models import Interest, MemberGoal, Profile
+from profiles.taxonomy import UNDECIDED_SLUG
 
 from .goals import TIED_ELSEWHERE, Goals
 from .models import LeftOut, Round
@@ -121,14 +122,14 @@ WITH open_intros AS (
     SELECT member_id, count(*) AS n FROM (
         SELECT member_a_id AS member_id FROM introductions_introduction
         WHERE state = ANY(%(open_states)s) OR (
-            state = 'declined' AND closed_notice_at IS NULL
-            AND a_response <> 'declined'
+            state = %(declined)s AND closed_notice_at IS NULL
+            AND a_response <> %(response_declined)s
         )
         UNION ALL
         SELECT member_b_id FROM introductions_introduction
         WHERE state = ANY(%(open_states)s) OR (
-            state = 'declined' AND closed_notice_at IS NULL
-            AND b_response <> 'declined'
+            state = %(declined)s AND closed_notice_at IS NULL
+            AND b_response <> %(response_declined)s
         )
     ) AS o
     GROUP BY member_id
@@ -136,12 +137,12 @@ WITH open_intros AS (
 interest_counts AS (
     SELECT mi.profile_id, count(*) AS n
     FROM profiles_memberinterest mi
-    JOIN profiles_interest i ON i.id = mi.interest_id AND i.status = 'active'
+    JOIN profiles_interest i ON i.id = mi.interest_id AND i.status = %(active)s
     GROUP BY mi.profile_id
 )
 SELECT
     p.id::int8 AS id,
-    (CASE WHEN s.slug IS NULL OR s.slug = 'undecided' THEN -1
+    (CASE WHEN s.slug IS NULL OR s.slug = %(undecided)s THEN -1
           ELSE s.id END)::int8 AS specialty_id,
     p.prefer_other_specialties AS prefers_other,
     coalesce(extract(epoch FROM p.last_intro_at), '-infinity')::float8
@@ -154,11 +155,11 @@ LEFT JOIN profiles_specialty s ON s.id = p.specialty_id
 LEFT JOIN open_intros oi ON oi.member_id = p.id
 CROSS JOIN LATERAL (
     SELECT CASE p.intro_frequency
-        WHEN 'weekly' THEN %(weekly)s
-        WHEN 'biweekly' THEN %(biweekly)s
-        ELSE %(monthly)s END::int AS weeks
+        WHEN %(weekly)s THEN %(weekly_weeks)s
+        WHEN %(biweekly)s THEN %(biweekly_weeks)s
+        ELSE %(monthly_weeks)s END::int AS weeks
 ) AS c
-WHERE p.intro_frequency <> 'paused'
+WHERE p.intro_frequency <> %(paused)s
   AND (p.paused_until IS NULL OR p.paused_until <= %(today)s)
   AND coalesce(oi.n, 0) < p.max_open_intros
   AND EXISTS (
@@ -214,12 +215,19 @@ def members_eligible(*, now: datetime | None = None) -> EligibleMembers:
     now = now or timezone.now()
     params = {
         "open_states": list(Introduction.OPEN_STATES),
+        "declined": Introduction.State.DECLINED,
+        "response_declined": Introduction.Response.DECLINED,
+        "active": Interest.Status.ACTIVE,
+        "paused": Profile.Frequency.PAUSED,
+        "undecided": UNDECIDED_SLUG,
         "min_interests": settings.MIN_INTERESTS,
         "today": timezone.localdate(now),
         "now": now,
-        "weekly": CADENCE_WEEKS[Profile.Frequency.WEEKLY],
-        "biweekly": CADENCE_WEEKS[Profile.Frequency.BIWEEKLY],
-        "monthly": CADENCE_WEEKS[Profile.Frequency.MONTHLY],
+        "weekly": Profile.Frequency.WEEKLY,
+        "biweekly": Profile.Frequency.BIWEEKLY,
+        "weekly_weeks": CADENCE_WEEKS[Profile.Frequency.WEEKLY],
+        "biweekly_weeks": CADENCE_WEEKS[Profile.Frequency.BIWEEKLY],
+        "monthly_weeks": CADENCE_WEEKS[Profile.Frequency.MONTHLY],
         "week": round_week(now),
         "grace": timedelta(hours=settings.MATCHING_DUE_GRACE_HOURS),
         "waiting": members_left_out_last_round(waiting_only=True).tolist(),
@@ -265,9 +273,9 @@ def member_tags(ids: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """
         SELECT mi.profile_id::int8 AS profile_id, mi.interest_id::int8 AS interest_id
         FROM profiles_memberinterest mi
-        JOIN profiles_interest i ON i.id = mi.interest_id AND i.status = 'active'
+        JOIN profiles_interest i ON i.id = mi.interest_id AND i.status = %s
         """,
-        [],
+        [Interest.Status.ACTIVE],
         [("profile_id", "int8"), ("interest_id", "int8")],
         chunk_by="profile_id >> 14",
     )
@@ -309,12 +317,12 @@ def member_goals(ids: np.ndarray, tag_ids: np.ndarray) -> MemberGoals:
     cols = copy_out(
         """
         SELECT g.profile_id::int8 AS profile_id, g.kind_id::int8 AS kind_id,
-               (g.direction = 'seek') AS seeks,
+               (g.direction = %s) AS seeks,
                coalesce(g.interest_id, -1)::int8 AS interest_id
         FROM profiles_membergoal g
         JOIN profiles_goalkind k ON k.id = g.kind_id AND k.is_active
         """,
-        [],
+        [MemberGoal.Direction.SEEK],
         [
             ("profile_id", "int8"),
             ("kind_id", "int8"),
@@ -507,12 +515,16 @@ def excluded_pairs(ids: np.ndarray, *, now: datetime | None = None) -> np.ndarra
         -- A deleted member leaves NULL: nobody left to pair with.
         WHERE member_a_id IS NOT NULL AND member_b_id IS NOT NULL
           AND (%(since)s::timestamptz IS NULL OR created_at >= %(since)s
-               OR state = 'declined' OR a_response = 'declined'
-               OR b_response = 'declined')
+               OR state = %(declined)s OR a_response = %(response_declined)s
+               OR b_response = %(response_declined)s)
         UNION ALL
         SELECT blocker_id::int8, blocked_id::int8 FROM profiles_block
         """,
-        {"since": since},
+        {
+            "since": since,
+            "declined": Introduction.State.DECLINED,
+            "response_declined": Introduction.Response.DECLINED,
+        },
         [("a", "int8"), ("b", "int8")],
     )
     n = len(ids)
@@ -542,8 +554,8 @@ decided AS (
     SELECT profile_id, offered_at, response <> '' AS answered
     FROM sides
     WHERE response <> ''
-       OR state = 'expired'
-       OR (state = 'declined' AND (expires_at IS NULL OR expires_at <= %(now)s))
+       OR state = %(expired)s
+       OR (state = %(declined)s AND (expires_at IS NULL OR expires_at <= %(now)s))
 ),
 last_pause AS (
     SELECT profile_id, max(created_at) AS at FROM matching_autopause
@@ -560,7 +572,7 @@ ranked AS (
 )
 SELECT r.profile_id
 FROM ranked r
-JOIN profiles_profile p ON p.id = r.profile_id AND p.intro_frequency <> 'paused'
+JOIN profiles_profile p ON p.id = r.profile_id AND p.intro_frequency <> %(paused)s
 WHERE r.rn <= %(n)s
 GROUP BY r.profile_id
 HAVING count(*) = %(n)s AND NOT bool_or(r.answered)
@@ -580,7 +592,14 @@ def members_to_auto_pause(*, now: datetime | None = None) -> list[int]:
     now = now or timezone.now()
     with connection.cursor() as cursor:
         cursor.execute(
-            _AUTO_PAUSE_SQL, {"n": settings.MATCHING_AUTO_PAUSE_AFTER, "now": now}
+            _AUTO_PAUSE_SQL,
+            {
+                "n": settings.MATCHING_AUTO_PAUSE_AFTER,
+                "now": now,
+                "expired": Introduction.State.EXPIRED,
+                "declined": Introduction.State.DECLINED,
+                "paused": Profile.Frequency.PAUSED,
+            },
         )
         return [row[0] for row in cursor.fetchall()]
 

@@ -38,7 +38,7 @@ SET search_vector =
             )
             FROM profiles_memberinterest mi
             JOIN profiles_interest i ON i.id = mi.interest_id
-            WHERE mi.profile_id = p.id AND i.status = 'active' AND NOT i.sensitive
+            WHERE mi.profile_id = p.id AND i.status = %(active)s AND NOT i.sensitive
         ),
         (
             SELECT string_agg(k.name, ' ')
@@ -53,7 +53,7 @@ SET search_vector =
     || to_tsvector('english', coalesce(s.name, ''))
 FROM profiles_profile AS p2
 LEFT JOIN profiles_specialty AS s ON s.id = p2.specialty_id
-WHERE p.id = p2.id AND p.id = ANY(%s)
+WHERE p.id = p2.id AND p.id = ANY(%(ids)s)
 """
 
 
@@ -63,7 +63,9 @@ def profiles_refresh_search_vectors(*, profile_ids: Iterable[int]) -> None:
     if not ids:
         return
     with connection.cursor() as cursor:
-        cursor.execute(_SEARCH_VECTOR_SQL, [ids])
+        cursor.execute(
+            _SEARCH_VECTOR_SQL, {"ids": ids, "active": Interest.Status.ACTIVE}
+        )
 
 
 def profile_get_or_create(*, user: User) -> Profile:
