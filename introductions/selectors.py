@@ -168,6 +168,18 @@ def dashboard_intros(*, member: Profile, now: datetime | None = None) -> dict:
     return sections
 
 
+def connected_member_ids(*, user) -> set[int]:
+    """The profiles in the user's connected introductions, theirs included."""
+    ids: set[int] = set()
+    for a, b in (
+        Introduction.objects.filter(state=Introduction.State.CONNECTED)
+        .filter(Q(member_a__user=user) | Q(member_b__user=user))
+        .values_list("member_a", "member_b")
+    ):
+        ids |= {a, b}
+    return ids
+
+
 def intro_with_member(
     *, viewer: Profile, other: Profile, now: datetime | None = None
 ) -> IntroCard | None:

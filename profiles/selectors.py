@@ -23,6 +23,7 @@ from django.db.models import (
 )
 from django.urls import reverse
 
+from . import connections
 from .models import (
     GoalKind,
     Interest,
@@ -211,19 +212,11 @@ def _goals_prefetch() -> Prefetch:
 def _visible_to(viewer: User) -> Q:
     """Profiles the viewer may see: open ones, and closed ones they are connected to.
 
-    The introductions app builds on profiles, so this rule reaches its table through
-    the reverse relation instead of importing it. The viewer's connections are read
-    first (a handful of ids): a constant list lets PostgreSQL estimate and plan the
-    directory query, where subqueries inside the OR made it scan every profile.
+    The viewer's connections are read first (a handful of ids): a constant list
+    lets PostgreSQL estimate and plan the directory query, where subqueries inside
+    the OR made it scan every profile.
     """
-    introduction = Profile._meta.get_field("intros_as_a").related_model
-    connected = set()
-    for a, b in (
-        introduction.objects.filter(state="connected")
-        .filter(Q(member_a__user=viewer) | Q(member_b__user=viewer))
-        .values_list("member_a", "member_b")
-    ):
-        connected |= {a, b}
+    connected = connections.connected_profile_ids(user=viewer)
     open_profiles = Q(profile_visibility=Profile.Visibility.MEMBERS)
     return open_profiles | Q(pk__in=connected) if connected else open_profiles
 

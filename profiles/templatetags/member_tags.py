@@ -1,6 +1,6 @@
 from django import template
 
-from profiles import selectors
+from profiles import panels, selectors
 from profiles.models import Profile, User
 
 register = template.Library()
@@ -12,3 +12,10 @@ def shown_to(member: Profile | None, reader: User | Profile | None):
     if member is None:
         return None
     return selectors.profile_shown(profile=member, reader=reader)
+
+
+@register.simple_tag
+def panel_templates(place: str) -> list[str]:
+    """What other apps show at this place of a profiles page (profiles/panels.py):
+    `{% panel_templates "dashboard" as panels %}`, each to `{% include %}`."""
+    return panels.templates(place)
