@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from profiles import services as profile_services
 from profiles.models import Block, Profile
 
 from . import emails, outbox, services
@@ -44,11 +45,10 @@ def block_member(
     Blocking twice is harmless. The blocked member is told nothing.
     """
     now = _now(now)
-    if blocker.pk == blocked.pk:
-        raise ModerationError("You cannot block yourself.")
-    block, _ = Block.objects.get_or_create(
-        blocker=blocker, blocked=blocked, defaults={"created_at": now}
-    )
+    try:
+        block = profile_services.block_create(blocker=blocker, blocked=blocked, now=now)
+    except profile_services.SelfBlock as exc:
+        raise ModerationError(str(exc)) from exc
     services.intros_withdraw_open(intros=Introduction.pair(blocker, blocked), now=now)
     return block
 
@@ -56,8 +56,7 @@ def block_member(
 @transaction.atomic
 def unblock_member(*, blocker: Profile, blocked: Profile) -> bool:
     """Lift a block; True when there was one. Withdrawn intros stay withdrawn."""
-    deleted, _ = Block.objects.filter(blocker=blocker, blocked=blocked).delete()
-    return bool(deleted)
+    return profile_services.block_remove(blocker=blocker, blocked=blocked)
 
 
 @transaction.atomic

@@ -8,7 +8,8 @@ from django.db.models import Q
 from django.utils import timezone
 from psycopg.types.json import Jsonb
 
-from profiles.models import Block, Interest, Profile
+from profiles import selectors as profile_selectors
+from profiles.models import Interest, Profile
 
 from . import outbox
 from .calendar import Window, propose_slots
@@ -545,10 +546,9 @@ def intros_offer_proposed(*, now: datetime | None = None, limit: int = 1000) -> 
         .order_by("pk")[:limit]
     )
     for intro in pending:
-        blocked = Block.objects.filter(
-            Q(blocker_id=intro.member_a_id, blocked_id=intro.member_b_id)
-            | Q(blocker_id=intro.member_b_id, blocked_id=intro.member_a_id)
-        ).exists()
+        blocked = profile_selectors.blocked_either_way(
+            a_id=intro.member_a_id, b_id=intro.member_b_id
+        )
         try:
             gone = None in intro.members()
             if gone or blocked or any(m.is_paused(today) for m in intro.members()):
@@ -631,9 +631,7 @@ def intro_request(
         Q(**{f"{other_side}_response": Introduction.Response.DECLINED})
         | Q(state__in=[Introduction.State.DECLINED, Introduction.State.EXPIRED])
     ).exists()
-    blocked = Block.objects.filter(
-        Q(blocker=requester, blocked=other) | Q(blocker=other, blocked=requester)
-    ).exists()
+    blocked = profile_selectors.blocked_either_way(a_id=requester.pk, b_id=other.pk)
     if (
         blocked
         or declined_before

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from profiles import selectors as profile_selectors
 from profiles import services as profile_services
 from profiles.htmx import announce, varies_on_htmx
-from profiles.models import Block, Profile
+from profiles.models import Profile
 from profiles.ratelimits import member_rate_limit
 
 from . import moderation, services, tokens
@@ -396,7 +396,7 @@ def member_block(request: HttpRequest, pk: int) -> HttpResponse:
             request, "introductions/block_self.html", {"member": other}, status=400
         )
     if request.method == "GET":
-        already = Block.objects.filter(blocker=viewer, blocked=other).exists()
+        already = profile_selectors.has_blocked(user=request.user, blocked=other)
         return render(
             request,
             "introductions/block_confirm.html",

@@ -34,7 +34,7 @@ from introductions import emails, outbox, tokens
 from introductions.models import OutboxEmail
 from introductions.services import ProposedPair, introductions_create_proposed
 from profiles.models import Profile
-from profiles.services import profile_resume
+from profiles.services import profile_resume, profiles_mark_introduced
 
 from . import selectors
 from .explain import explanations_for
@@ -591,8 +591,8 @@ def round_finish(*, round_id: int) -> Round:
             created = {(i.member_a_id, i.member_b_id): i.pk for i in intros}
             # Only members of intros made now: a pair skipped for its open intro
             # was introduced when that one was made.
-            _members_mark_introduced(
-                np.unique(np.array(list(created), dtype=np.int64)),
+            profiles_mark_introduced(
+                profile_ids=np.unique(np.array(list(created), dtype=np.int64)).tolist(),
                 at=round_.started_at or timezone.now(),
             )
         RoundPair.objects.filter(round=round_).delete()
@@ -664,16 +664,6 @@ def _copy_rows(model, columns: list[str], rows) -> None:
     ):
         for row in rows:
             copy.write_row(row)
-
-
-def _members_mark_introduced(rows_ids: np.ndarray, *, at) -> None:
-    """Set last_intro_at of these profiles in one statement, however many."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "UPDATE profiles_profile p SET last_intro_at = %s"
-            " FROM unnest(%s::bigint[]) AS u(id) WHERE p.id = u.id",
-            [at, rows_ids.astype(np.int64).tolist()],
-        )
 
 
 def chosen_pair_scores(cand: np.ndarray, score: np.ndarray, pairs: np.ndarray) -> list:

@@ -25,6 +25,7 @@ from django.urls import reverse
 
 from . import connections
 from .models import (
+    Block,
     GoalKind,
     Interest,
     InterestCategory,
@@ -567,3 +568,15 @@ def member_email_problem(*, profile: Profile) -> SuppressedAddress | None:
         .order_by("-created_at")
         .first()
     )
+
+
+def has_blocked(*, user: User, blocked: Profile) -> bool:
+    """Whether the user's member blocked `blocked`."""
+    return Block.objects.filter(blocker__user=user, blocked=blocked).exists()
+
+
+def blocked_either_way(*, a_id: int | None, b_id: int | None) -> bool:
+    """Whether either of the two members blocked the other."""
+    return Block.objects.filter(
+        Q(blocker_id=a_id, blocked_id=b_id) | Q(blocker_id=b_id, blocked_id=a_id)
+    ).exists()

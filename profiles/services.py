@@ -1,6 +1,7 @@
 """Writes to member profiles and the interest taxonomy."""
 
 from collections.abc import Iterable
+from datetime import datetime
 
 from django.conf import settings
 from django.core.cache import cache
@@ -10,6 +11,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from .models import (
+    Block,
     GoalKind,
     Interest,
     InterestCategory,
@@ -65,6 +67,17 @@ def profiles_refresh_search_vectors(*, profile_ids: Iterable[int]) -> None:
     with connection.cursor() as cursor:
         cursor.execute(
             _SEARCH_VECTOR_SQL, {"ids": ids, "active": Interest.Status.ACTIVE}
+        )
+
+
+def profiles_mark_introduced(*, profile_ids: Iterable[int], at: datetime) -> None:
+    """Set last_intro_at of these profiles in one statement, however many (a
+    round marks everyone it introduced at once)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE profiles_profile p SET last_intro_at = %s"
+            " FROM unnest(%s::bigint[]) AS u(id) WHERE p.id = u.id",
+            [at, list(profile_ids)],
         )
 
 
@@ -368,3 +381,32 @@ def interest_merge(*, source: Interest, target: Interest) -> int:
     source.save(update_fields=["status", "merged_into"])
     profiles_refresh_search_vectors(profile_ids=affected)
     return moved
+
+
+# --- Blocks ------------------------------------------------------------------------
+
+
+class SelfBlock(ValueError):
+    """A member tried to block themselves; the message is safe to show them."""
+
+
+@transaction.atomic
+def block_create(*, blocker: Profile, blocked: Profile, now=None) -> Block:
+    """One member never wants to be introduced to the other, either way.
+
+    Blocking twice is harmless. The blocked member is told nothing. What a block
+    ends elsewhere (open introductions) is for the apps that own it.
+    """
+    if blocker.pk == blocked.pk:
+        raise SelfBlock("You cannot block yourself.")
+    block, _ = Block.objects.get_or_create(
+        blocker=blocker, blocked=blocked, defaults={"created_at": now or timezone.now()}
+    )
+    return block
+
+
+@transaction.atomic
+def block_remove(*, blocker: Profile, blocked: Profile) -> bool:
+    """Lift a block; True when there was one."""
+    deleted, _ = Block.objects.filter(blocker=blocker, blocked=blocked).delete()
+    return bool(deleted)

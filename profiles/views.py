@@ -31,7 +31,7 @@ from .forms import (
     SuggestInterestForm,
 )
 from .htmx import announce, varies_on_htmx
-from .models import Block, Interest, MemberGoal, Profile
+from .models import Interest, MemberGoal, Profile
 from .ratelimits import member_rate_limit
 
 ONBOARDING_STEPS = [
@@ -583,9 +583,7 @@ def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "seeks": [g for g in profile.goal_list if g.direction == "seek"],
             "offers": [g for g in profile.goal_list if g.direction == "offer"],
             "viewer_blocked": not is_self
-            and Block.objects.filter(
-                blocker__user=request.user, blocked=profile
-            ).exists(),
+            and selectors.has_blocked(user=request.user, blocked=profile),
         },
     )
 
