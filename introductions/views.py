@@ -4,6 +4,8 @@ A GET never changes anything (mail scanners open links): it shows a one-click
 confirmation whose form POSTs. Every bad link gets a page saying what happened.
 """
 
+from functools import partial
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -22,6 +24,7 @@ from profiles.ratelimits import member_rate_limit
 
 from . import moderation, services, tokens
 from .forms import IntroRequestForm
+from .links import link_problem
 from .models import Feedback, Introduction, Report
 from .selectors import intro_slots
 from .templatetags.introductions_tags import dashboard_context
@@ -60,14 +63,7 @@ PROBLEMS = {
 }
 
 
-def _problem(request: HttpRequest, kind: str) -> HttpResponse:
-    status, title, text = PROBLEMS[kind]
-    return render(
-        request,
-        "introductions/link_problem.html",
-        {"title": title, "text": text, "kind": kind},
-        status=status,
-    )
+_problem = partial(link_problem, problems=PROBLEMS)
 
 
 def _claim_intro(

@@ -4,11 +4,14 @@ Like every email link it works without logging in, and a GET changes nothing (ma
 scanners open links): it shows a confirmation that POSTs.
 """
 
+from functools import partial
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
 from introductions import tokens
+from introductions.links import link_problem
 
 from . import services
 from .models import AutoPause
@@ -42,14 +45,7 @@ PROBLEMS = {
 }
 
 
-def _problem(request: HttpRequest, kind: str) -> HttpResponse:
-    status, title, text = PROBLEMS[kind]
-    return render(
-        request,
-        "introductions/link_problem.html",
-        {"title": title, "text": text, "kind": kind},
-        status=status,
-    )
+_problem = partial(link_problem, problems=PROBLEMS)
 
 
 @require_http_methods(["GET", "POST"])
