@@ -8,6 +8,9 @@ from django.utils import timezone
 
 from profiles.models import Profile
 
+from .components import COLUMNS as COMPONENT_COLUMNS
+from .components import ScoreComponents
+
 
 class Introduction(models.Model):
     """A double-opt-in introduction between two members.
@@ -39,6 +42,31 @@ class Introduction(models.Model):
         max_length=12, choices=State.choices, default=State.PROPOSED, db_index=True
     )
     score = models.FloatField(default=0.0)
+    # The parts of the score (introductions.components.ScoreComponents), set by
+    # the round that proposed the intro; NULL for a requested intro or one from
+    # before they were stored. Columns, so that calibration and the weight fit
+    # are plain SQL.
+    component_interest = models.FloatField(
+        null=True,
+        blank=True,
+        help_text="Shared interests: cosine of the IDF-weighted interests, 0 to 1.",
+    )
+    component_goal_units = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="Complementary goals on topic, in quarters of a kind.",
+    )
+    component_cross_specialty = models.BooleanField(
+        null=True, blank=True, help_text="Different specialties."
+    )
+    component_prefers_other = models.BooleanField(
+        null=True,
+        blank=True,
+        help_text="Either member asked to prefer other specialties.",
+    )
+    component_windows_overlap = models.BooleanField(
+        null=True, blank=True, help_text="A call fits inside both call windows."
+    )
     explanation = models.JSONField(
         default=dict,
         blank=True,
@@ -147,6 +175,12 @@ class Introduction(models.Model):
         side could tell a decline from silence."""
         return models.Q(state__in=cls.OPEN_STATES) | models.Q(
             state=cls.State.DECLINED, closed_notice_at__isnull=True
+        )
+
+    @property
+    def components(self) -> ScoreComponents | None:
+        return ScoreComponents.from_columns(
+            {name: getattr(self, name) for name in COMPONENT_COLUMNS}
         )
 
     def side_of(self, member: Profile) -> str:

@@ -13,6 +13,8 @@ from profiles.models import Interest, Profile
 
 from . import outbox
 from .calendar import Window, propose_slots
+from .components import COLUMNS as COMPONENT_COLUMNS
+from .components import ScoreComponents
 from .explanations import Explanation
 from .models import Feedback, Introduction, OutboxEmail
 
@@ -27,6 +29,7 @@ class ProposedPair:
     member_b_id: int
     score: float = 0.0
     explanation: Explanation = field(default_factory=Explanation)
+    components: ScoreComponents | None = None
 
 
 @transaction.atomic
@@ -67,6 +70,16 @@ def _create_batch(batch: dict, now) -> list[Introduction]:
         "member_b_id": lambda a, b, pair: b,
         "score": lambda a, b, pair: pair.score,
         "explanation": lambda a, b, pair: Jsonb(pair.explanation.to_json()),
+        **{
+            column: (
+                lambda a, b, pair, column=column: (
+                    None
+                    if pair.components is None
+                    else getattr(pair.components, column.removeprefix("component_"))
+                )
+            )
+            for column in COMPONENT_COLUMNS
+        },
     }
     constant = {"state": Introduction.State.PROPOSED, "created_at": now}
     columns, constants = [], []
@@ -111,6 +124,7 @@ def _create_batch(batch: dict, now) -> list[Introduction]:
             state=Introduction.State.PROPOSED,
             score=pair.score,
             explanation=pair.explanation.to_json(),
+            **(pair.components.to_columns() if pair.components else {}),
             created_at=now,
             updated_at=now,
         )

@@ -36,6 +36,7 @@ from profiles.models import Profile
 from profiles.services import profile_resume, profiles_mark_introduced
 
 from . import pgcopy, selectors
+from .components import pair_components
 from .explain import explanations_for
 from .models import AutoPause, LeftOut, Round, RoundBlock, RoundPair, RoundSnapshot
 from .pairing import cap_shortlists, pair_round
@@ -510,6 +511,12 @@ def round_finish(*, round_id: int) -> Round:
         else 0
     )
     explanations = explanations_for(snapshot, pairs)
+    components = pair_components(
+        snapshot.population,
+        pairs,
+        Weights(**round_.parameters["weights"]),
+        windows=windows,
+    )
     reasons = left_out_reasons(cand, pairs, snapshot.capacity, exposure_cap)
     ids = snapshot.ids
     pair_ids = ids[pairs] if len(pairs) else np.zeros((0, 2), dtype=np.int64)
@@ -529,15 +536,16 @@ def round_finish(*, round_id: int) -> Round:
         pair_list = pair_ids.tolist()
         pair_scores = [pair_scores[n] for n in kept]
         explanations = [explanations[n] for n in kept]
+        components = [components[n] for n in kept]
         reasons = {
             row: why for row, why in reasons.items() if int(ids[row]) not in gone
         }
         if not round_.dry_run:
             intros = introductions_create_proposed(
                 pairs=[
-                    ProposedPair(a, b, s, e)
-                    for (a, b), s, e in zip(
-                        pair_list, pair_scores, explanations, strict=True
+                    ProposedPair(a, b, s, e, c)
+                    for (a, b), s, e, c in zip(
+                        pair_list, pair_scores, explanations, components, strict=True
                     )
                 ]
             )
