@@ -1,7 +1,83 @@
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
 from profiles.models import Profile
+
+
+class WeightVersion(models.Model):
+    """A set of the score's weights, fitted from outcomes (matching_fit_weights).
+
+    A fitted set starts as a candidate; an admin adopts it from the insights page
+    after a dry run, which makes it active (the one rounds use) and retires the
+    one before, remembered as ``previous`` so that one click rolls back to it.
+    With no active version the rounds use the settings' weights.
+    """
+
+    class Status(models.TextChoices):
+        CANDIDATE = "candidate", "Candidate"
+        ACTIVE = "active", "Active"
+        RETIRED = "retired", "Retired"
+
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.CANDIDATE
+    )
+    weights = models.JSONField(
+        help_text="interest, goal, cross_specialty, cross_specialty_preferred."
+    )
+    target = models.CharField(
+        max_length=10, help_text="The outcome fitted: both accepted, or met."
+    )
+    holdout = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="The fit's figures: rounds, samples, coefficients, holdout AUC "
+        "and calibration beside the weights it was compared with.",
+    )
+    dry_run = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="How the next round's pairs would change under these weights.",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    activated_at = models.DateTimeField(null=True, blank=True)
+    activated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    retired_at = models.DateTimeField(null=True, blank=True)
+    previous = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The version active before this one was adopted; "
+        "empty: the settings' weights.",
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["status"],
+                condition=models.Q(status="active"),
+                name="weight_version_one_active",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Weights v{self.pk} ({self.get_status_display().lower()})"
 
 
 class Round(models.Model):
@@ -49,6 +125,14 @@ class Round(models.Model):
     k = models.PositiveSmallIntegerField(default=0)
     parameters = models.JSONField(
         default=dict, blank=True, help_text="Weights and limits this round used."
+    )
+    weights_version = models.ForeignKey(
+        WeightVersion,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="rounds",
+        help_text="The weight version this round scored with; empty: the settings'.",
     )
 
     members_considered = models.PositiveIntegerField(default=0)

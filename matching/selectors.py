@@ -22,7 +22,7 @@ from profiles.models import Interest, MemberGoal, Profile
 from profiles.taxonomy import UNDECIDED_SLUG
 
 from .goals import TIED_ELSEWHERE, Goals
-from .models import LeftOut, Round
+from .models import LeftOut, Round, WeightVersion
 
 # PostgreSQL binary COPY: 11-byte signature, int32 flags, int32 extension length.
 _COPY_HEADER = 19
@@ -613,3 +613,8 @@ def round_unfinished_id() -> int | None:
         .values_list("pk", flat=True)
         .first()
     )
+
+
+def weight_version_active() -> WeightVersion | None:
+    """The weight version rounds score with; None: the settings' weights."""
+    return WeightVersion.objects.filter(status=WeightVersion.Status.ACTIVE).first()

@@ -38,7 +38,15 @@ from profiles.services import profile_resume, profiles_mark_introduced
 from . import pgcopy, selectors
 from .components import pair_components
 from .explain import explanations_for
-from .models import AutoPause, LeftOut, Round, RoundBlock, RoundPair, RoundSnapshot
+from .models import (
+    AutoPause,
+    LeftOut,
+    Round,
+    RoundBlock,
+    RoundPair,
+    RoundSnapshot,
+    WeightVersion,
+)
 from .pairing import cap_shortlists, pair_round
 from .scoring import Weights, idf, top_candidates
 from .snapshot import Snapshot
@@ -50,17 +58,31 @@ logger = logging.getLogger(__name__)
 _LOCK_NAMESPACE = 7_1207
 
 
+# "The active version, whichever it is" (None means the settings' weights).
+ACTIVE_VERSION = object()
+
+
 class RoundNotReady(RuntimeError):
     """The round is not in a state where this step can run."""
 
 
-def matching_weights() -> Weights:
+def matching_weights(version: WeightVersion | None = ACTIVE_VERSION) -> Weights:
+    """The weights a round scores with: the settings', with the four fitted
+    weights of a version (the active one unless told) in place of theirs."""
+    if version is ACTIVE_VERSION:
+        version = selectors.weight_version_active()
+    fitted = version.weights if version is not None else {}
     return Weights(
-        interest=settings.MATCHING_WEIGHT_INTEREST,
-        goal=settings.MATCHING_WEIGHT_GOAL,
+        interest=fitted.get("interest", settings.MATCHING_WEIGHT_INTEREST),
+        goal=fitted.get("goal", settings.MATCHING_WEIGHT_GOAL),
         goal_max_kinds=settings.MATCHING_GOAL_MAX_KINDS,
-        cross_specialty=settings.MATCHING_WEIGHT_CROSS_SPECIALTY,
-        cross_specialty_preferred=settings.MATCHING_WEIGHT_CROSS_SPECIALTY_PREFERRED,
+        cross_specialty=fitted.get(
+            "cross_specialty", settings.MATCHING_WEIGHT_CROSS_SPECIALTY
+        ),
+        cross_specialty_preferred=fitted.get(
+            "cross_specialty_preferred",
+            settings.MATCHING_WEIGHT_CROSS_SPECIALTY_PREFERRED,
+        ),
         min_score=settings.MATCHING_MIN_SCORE,
         common_tag_share=settings.MATCHING_COMMON_TAG_SHARE,
         common_tag_min_members=settings.MATCHING_COMMON_TAG_MIN_MEMBERS,
@@ -152,11 +174,17 @@ def _advisory_xact_lock(key1: int, key2: int) -> None:
 
 
 @transaction.atomic
-def round_create(*, trigger: str, dry_run: bool = False) -> Round | None:
+def round_create(
+    *,
+    trigger: str,
+    dry_run: bool = False,
+    weights_version: WeightVersion | None = ACTIVE_VERSION,
+) -> Round | None:
     """A new pending round, or None when a real round is still running.
 
     Two real rounds at once would each propose intros against stale open counts;
-    dry runs write nothing members see, so they may overlap anything.
+    dry runs write nothing members see, so they may overlap anything. It scores
+    with the active weight version unless told another (dry runs comparing one).
     """
     _advisory_xact_lock(_LOCK_NAMESPACE, 0)
     if (
@@ -167,11 +195,14 @@ def round_create(*, trigger: str, dry_run: bool = False) -> Round | None:
     ):
         logger.warning("A matching round is already running; not starting another")
         return None
-    weights = matching_weights()
+    if weights_version is ACTIVE_VERSION:
+        weights_version = selectors.weight_version_active()
+    weights = matching_weights(weights_version)
     cap = settings.MATCHING_SHORTLIST_CAP
     return Round.objects.create(
         trigger=trigger,
         dry_run=dry_run,
+        weights_version=weights_version,
         # Spare candidates refill the lists the shortlist cap trims.
         k=settings.MATCHING_K + (settings.MATCHING_K // 4 if cap > 0 else 0),
         block_size=settings.MATCHING_BLOCK_SIZE,

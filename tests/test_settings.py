@@ -184,6 +184,8 @@ def test_every_variable_has_its_documented_default(monkeypatch):
         "MATCHING_MIN_SCORE": 0.05,
         "MATCHING_COMMON_TAG_SHARE": 0.05,
         "MATCHING_COMMON_TAG_MIN_MEMBERS": 10,
+        "MATCHING_FIT_MIN_SAMPLES": 500,
+        "MATCHING_FIT_HOLDOUT_ROUNDS": 1,
         "MATCHING_K": 20,
         "MATCHING_SHORTLIST_CAP": 2.0,
         "MATCHING_BLOCK_SIZE": 25_000,

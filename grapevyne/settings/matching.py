@@ -20,6 +20,10 @@ MATCHING_MIN_SCORE = env.float("MATCHING_MIN_SCORE", default=0.05)
 # of the round's members.
 MATCHING_COMMON_TAG_SHARE = env.float("MATCHING_COMMON_TAG_SHARE", default=0.05)
 MATCHING_COMMON_TAG_MIN_MEMBERS = env.int("MATCHING_COMMON_TAG_MIN_MEMBERS", default=10)
+# matching_fit_weights: decided intros the training rounds need at least, and how
+# many of the latest rounds are held out to judge the fit on.
+MATCHING_FIT_MIN_SAMPLES = env.int("MATCHING_FIT_MIN_SAMPLES", default=500)
+MATCHING_FIT_HOLDOUT_ROUNDS = env.int("MATCHING_FIT_HOLDOUT_ROUNDS", default=1)
 # Candidates kept per member, members per block task, and pairing limits.
 MATCHING_K = env.int("MATCHING_K", default=20)
 # Shortlists that do not crowd: a member stays in at most this many times the mean
