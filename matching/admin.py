@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 from introductions.admin import IntroductionAdmin, explanation_display
 from introductions.models import Introduction
 
-from .models import AutoPause, LeftOut, Round, RoundBlock, RoundPair
+from .models import AutoPause, LeftOut, Round, RoundBlock, RoundPair, WeightVersion
 from .tasks import start_round
 
 
@@ -126,6 +126,7 @@ class RoundAdmin(admin.ModelAdmin):
         "block_size",
         "blocks",
         "parameters_display",
+        "weights_version",
         "members_considered",
         "members_paused",
         "candidate_pairs",
@@ -199,6 +200,80 @@ class RoundAdmin(admin.ModelAdmin):
             return HttpResponse(status=403)
         self.dry_run_now(request, Round.objects.none())
         return HttpResponseRedirect(reverse("admin:matching_round_changelist"))
+
+
+@admin.register(WeightVersion)
+class WeightVersionAdmin(admin.ModelAdmin):
+    """Read-only: versions are made by matching_fit_weights and adopted or rolled
+    back on the insights page, which keep the history straight."""
+
+    list_display = [
+        "__str__",
+        "status",
+        "target",
+        "created_at",
+        "activated_at",
+        "retired_at",
+        "holdout_auc",
+    ]
+    list_filter = ["status", "target"]
+    exclude = ["weights", "holdout", "dry_run"]
+    readonly_fields = [
+        "status",
+        "target",
+        "weights_display",
+        "holdout_display",
+        "dry_run_display",
+        "created_at",
+        "created_by",
+        "activated_at",
+        "activated_by",
+        "retired_at",
+        "previous",
+    ]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    @admin.display(description="holdout AUC (fitted / then in use)")
+    def holdout_auc(self, obj: WeightVersion) -> str:
+        fitted = obj.holdout.get("fitted", {}).get("auc")
+        current = obj.holdout.get("current", {}).get("auc")
+        if fitted is None or current is None:
+            return "–"
+        return f"{fitted:.3f} / {current:.3f}"
+
+    @admin.display(description="weights")
+    def weights_display(self, obj: WeightVersion) -> str:
+        return _readable(obj.weights) if obj.weights else "–"
+
+    @admin.display(description="holdout")
+    def holdout_display(self, obj: WeightVersion) -> str:
+        h = obj.holdout
+        if not h.get("fitted"):
+            return "–"
+        return (
+            f"trained on {h['train']} intros, tested on {h['holdout']}; "
+            f"AUC {h['fitted']['auc']:.3f} fitted, {h['current']['auc']:.3f} then "
+            f"in use; calibration error {h['fitted']['calibration_error']:.3f} "
+            f"fitted, {h['current']['calibration_error']:.3f} then in use"
+        )
+
+    @admin.display(description="dry run")
+    def dry_run_display(self, obj: WeightVersion) -> str:
+        d = obj.dry_run
+        if "pairs_candidate" not in d:
+            return d.get("status", "–")
+        return (
+            f"{d['new']} of {d['pairs_candidate']} intros would change "
+            f"({d['members']} members)"
+        )
 
 
 @admin.register(AutoPause)

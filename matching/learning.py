@@ -170,8 +170,8 @@ def weight_version_adopt(*, version: WeightVersion, user=None) -> WeightVersion:
     version = WeightVersion.objects.select_for_update().get(pk=version.pk)
     if version.status != WeightVersion.Status.CANDIDATE:
         raise WeightVersionError(f"{version} is not a candidate")
-    if not version.dry_run:
-        raise WeightVersionError(f"{version} has no dry run yet: run one first")
+    if "pairs_candidate" not in version.dry_run:
+        raise WeightVersionError(f"{version} has no finished dry run: run one first")
     now = timezone.now()
     active = (
         WeightVersion.objects.select_for_update()

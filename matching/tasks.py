@@ -9,8 +9,8 @@ from celery import Task, chord, shared_task
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
 
-from . import selectors, services, watchdog
-from .models import Round
+from . import learning, selectors, services, watchdog
+from .models import Round, WeightVersion
 
 logger = logging.getLogger(__name__)
 
@@ -129,3 +129,18 @@ def watch_rounds(self) -> int:
         else:
             dispatch_blocks(round_.round_id)
     return len(stalled)
+
+
+@shared_task(bind=True, **_LONG)
+def weights_dry_run(self, version_id: int) -> dict:
+    """Run the next round twice as dry runs to compare a weight version's pairs
+    with the active weights' (see matching.learning); a failure is recorded on
+    the version, where the insights page shows it."""
+    version = WeightVersion.objects.get(pk=version_id)
+    try:
+        return learning.weights_dry_run(version=version)
+    except Exception as exc:
+        WeightVersion.objects.filter(pk=version_id).update(
+            dry_run={"status": "failed", "error": repr(exc)[:500]}
+        )
+        raise

@@ -187,3 +187,58 @@ def test_the_page_passes_axe_and_is_what_the_readme_shows(
         clip={"x": 0, "y": 0, "width": 1280, "height": 1900},
         animations="disabled",
     )
+
+
+def test_the_learning_section_passes_axe_and_queues_a_dry_run(new_page, axe):
+    from matching.models import WeightVersion
+
+    _history(rounds=2, members=12)
+    intro = Introduction.objects.filter(offered_at__isnull=False).first()
+    Introduction.objects.filter(pk=intro.pk).update(
+        component_interest=0.3,
+        component_goal_units=4,
+        component_cross_specialty=True,
+        component_prefers_other=False,
+        component_windows_overlap=True,
+    )
+    version = WeightVersion.objects.create(
+        weights={
+            "interest": 0.2,
+            "goal": 1.0,
+            "cross_specialty": 0.0,
+            "cross_specialty_preferred": 0.23,
+        },
+        target="accepted",
+        holdout={
+            "train": 1600,
+            "holdout": 400,
+            "rounds_train": [1, 4],
+            "rounds_holdout": [5],
+            "fitted": {"auc": 0.728, "calibration_error": 0.061},
+            "current": {"auc": 0.649, "calibration_error": 0.054},
+        },
+    )
+    user = ProfileFactory(display_name="Staff Member", onboarded_at=timezone.now()).user
+    user.is_staff = True
+    user.save()
+    user.totp_secret = generate_totp_secret()
+    TOTP.activate(user, user.totp_secret)
+
+    page = new_page(java_script_enabled=False)
+    _log_in(page, user)
+    page.goto("/insights/")
+    page.get_by_role("link", name="Learning from outcomes").click()
+    expect(
+        page.get_by_role("heading", name="Learning from outcomes", level=1)
+    ).to_be_visible()
+    chart = page.locator("img.chart")
+    expect(chart).to_have_count(1)
+    assert chart.bounding_box()["height"] > 100
+    expect(page.get_by_role("cell", name="100.0 %").first).to_be_visible()
+    expect(page.get_by_text("0.728 fitted, 0.649 weights then in use")).to_be_visible()
+    axe.check(page, "learning from outcomes")
+
+    page.get_by_role("button", name=f"Dry run v{version.pk} on the next round").click()
+    expect(page.get_by_text(f"Dry run of {version} queued")).to_be_visible()
+    expect(page.get_by_text("reload for its result")).to_be_visible()
+    axe.check(page, "learning from outcomes, dry run queued")

@@ -1,0 +1,128 @@
+"""The "Learning from outcomes" page: calibration by component, weight versions,
+and the staff's three actions on them (dry run, adopt, roll back), each a POST
+with its CSRF token that redirects back (a reload never repeats it)."""
+
+import csv
+
+from django.contrib import messages
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from matching import learning
+from matching.models import WeightVersion
+from matching.tasks import weights_dry_run as dry_run_task
+
+from .charts import render_chart
+from .learning import LEARNING_TABLES, component_calibration, weight_versions
+from .tables import csv_value
+from .views import staff_required
+
+PAGE = "insights:learning"
+
+
+@require_GET
+@staff_required
+def learning_page(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "insights/learning.html",
+        {"table": component_calibration(), "view": weight_versions()},
+    )
+
+
+def _table_or_404(name: str):
+    build = LEARNING_TABLES.get(name)
+    if build is None:
+        raise Http404
+    return build()
+
+
+@require_GET
+@staff_required
+def learning_chart(request: HttpRequest, name: str) -> HttpResponse:
+    response = HttpResponse(
+        render_chart(_table_or_404(name)), content_type="image/svg+xml"
+    )
+    response["Cache-Control"] = "private, max-age=300"
+    return response
+
+
+@require_GET
+@staff_required
+def learning_csv(request: HttpRequest, name: str) -> HttpResponse:
+    table = _table_or_404(name)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="grapevyne-{name}.csv"'
+    writer = csv.writer(response)
+    writer.writerow([c.label for c in table.columns])
+    for row in table.rows:
+        writer.writerow(
+            [csv_value(v, c.kind) for v, c in zip(row, table.columns, strict=True)]
+        )
+    return response
+
+
+def _back() -> HttpResponse:
+    return redirect(reverse(PAGE) + "#weights")
+
+
+@require_POST
+@staff_required
+def weights_dry_run(request: HttpRequest, pk: int) -> HttpResponse:
+    with transaction.atomic():
+        version = get_object_or_404(
+            WeightVersion.objects.select_for_update(),
+            pk=pk,
+            status=WeightVersion.Status.CANDIDATE,
+        )
+        version.dry_run = {"status": "queued", "at": timezone.now().isoformat()}
+        version.save(update_fields=["dry_run"])
+        # Never holds the request when the broker is down (as the admin's dry
+        # run): the page says it is queued, and a failure is logged.
+        transaction.on_commit(
+            lambda: dry_run_task.apply_async(
+                args=[version.pk], retry=False, ignore_result=True
+            ),
+            robust=True,
+        )
+    messages.success(
+        request,
+        f"Dry run of {version} queued: reload this page in a minute for how many "
+        "of the next round's intros would change.",
+    )
+    return _back()
+
+
+@require_POST
+@staff_required
+def weights_adopt(request: HttpRequest, pk: int) -> HttpResponse:
+    version = get_object_or_404(WeightVersion, pk=pk)
+    try:
+        learning.weight_version_adopt(version=version, user=request.user)
+    except learning.WeightVersionError as exc:
+        messages.error(request, f"Not adopted: {exc}.")
+    else:
+        messages.success(
+            request, f"{version} adopted: the next round scores with these weights."
+        )
+    return _back()
+
+
+@require_POST
+@staff_required
+def weights_rollback(request: HttpRequest) -> HttpResponse:
+    try:
+        now_active = learning.weight_version_rollback(user=request.user)
+    except learning.WeightVersionError as exc:
+        messages.error(request, f"Nothing rolled back: {exc}.")
+    else:
+        messages.success(
+            request,
+            "Rolled back: the next round scores with "
+            + (f"{now_active}." if now_active else "the settings' weights."),
+        )
+    return _back()
