@@ -16,7 +16,14 @@ from introductions.models import (
     OutboxEmail,
     Report,
 )
-from matching.models import AutoPause, LeftOut, Round, RoundBlock, RoundPair
+from matching.models import (
+    AutoPause,
+    LeftOut,
+    Round,
+    RoundBlock,
+    RoundPair,
+    WeightVersion,
+)
 from profiles.factories import (
     TEST_PASSWORD,
     GoalKindFactory,
@@ -141,6 +148,23 @@ def every_kind_of_row(staff_data):
     )
     moderation.block_member(blocker=alice, blocked=bruno)
     AutoPause.objects.create(profile=alice, round=staff_data["round"])
+    version = WeightVersion.objects.create(
+        weights={
+            "interest": 0.2,
+            "goal": 1.0,
+            "cross_specialty": 0.0,
+            "cross_specialty_preferred": 0.23,
+        },
+        target="accepted",
+        holdout={
+            "train": 1600,
+            "holdout": 400,
+            "fitted": {"auc": 0.728, "calibration_error": 0.061},
+            "current": {"auc": 0.649, "calibration_error": 0.054},
+        },
+        dry_run={"pairs_candidate": 10, "new": 3, "members": 20},
+    )
+    Round.objects.filter(pk=staff_data["round"].pk).update(weights_version=version)
     return staff_data
 
 
