@@ -8,7 +8,15 @@ from django.db.models import Q
 from profiles.models import Profile, User
 from profiles.privacy import register
 
-from .models import AutoPause, Candidate, LeftOut, Round, RoundPair, RoundSnapshot
+from .models import (
+    AutoPause,
+    Candidate,
+    LeftOut,
+    Round,
+    RoundPair,
+    RoundSnapshot,
+    WeightVersion,
+)
 
 
 def matching_export(*, profile: Profile) -> dict:
@@ -47,6 +55,17 @@ def matching_export(*, profile: Profile) -> dict:
             {"round": ap.round_id, "at": ap.created_at}
             for ap in AutoPause.objects.filter(profile=profile).order_by("created_at")
         ],
+        # Staff only: the score's weight versions they fitted or adopted.
+        "weight_versions": [
+            {
+                "version": v.pk,
+                "fitted_by_you": v.created_by_id == profile.user_id,
+                "adopted_by_you": v.activated_by_id == profile.user_id,
+            }
+            for v in WeightVersion.objects.filter(
+                Q(created_by_id=profile.user_id) | Q(activated_by_id=profile.user_id)
+            ).order_by("pk")
+        ],
     }
 
 
@@ -70,5 +89,7 @@ register(
     "matching",
     export=matching_export,
     erase=matching_erase,
-    covers=[RoundPair, LeftOut, AutoPause],
+    # Weight versions keep who fitted or adopted them until that account goes
+    # (SET_NULL), as the moderation log keeps its admin.
+    covers=[RoundPair, LeftOut, AutoPause, WeightVersion],
 )
