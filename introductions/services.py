@@ -1,4 +1,4 @@
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -61,6 +61,15 @@ def introductions_create_proposed(
     return created
 
 
+def _component_of(column: str) -> Callable[[int, int, ProposedPair], object]:
+    name = column.removeprefix("component_")
+
+    def value(a: int, b: int, pair: ProposedPair) -> object:
+        return None if pair.components is None else getattr(pair.components, name)
+
+    return value
+
+
 def _create_batch(batch: dict, now) -> list[Introduction]:
     """Insert one batch through COPY into a scratch table, then one INSERT ... ON
     CONFLICT DO NOTHING: tens of thousands of rows a second, where bulk_create
@@ -70,16 +79,7 @@ def _create_batch(batch: dict, now) -> list[Introduction]:
         "member_b_id": lambda a, b, pair: b,
         "score": lambda a, b, pair: pair.score,
         "explanation": lambda a, b, pair: Jsonb(pair.explanation.to_json()),
-        **{
-            column: (
-                lambda a, b, pair, column=column: (
-                    None
-                    if pair.components is None
-                    else getattr(pair.components, column.removeprefix("component_"))
-                )
-            )
-            for column in COMPONENT_COLUMNS
-        },
+        **{column: _component_of(column) for column in COMPONENT_COLUMNS},
     }
     constant = {"state": Introduction.State.PROPOSED, "created_at": now}
     columns, constants = [], []

@@ -110,11 +110,18 @@ def _pairs(round_: Round) -> set[tuple[int, int]]:
     )
 
 
-def _round_like(model: Round, version: WeightVersion) -> Round:
-    """A dry run scoring the population frozen for ``model`` with other weights."""
+def _dry_round_create(version: WeightVersion | None) -> Round:
     round_ = services.round_create(
         trigger=Round.Trigger.ADMIN, dry_run=True, weights_version=version
     )
+    if round_ is None:  # only a real round can be refused
+        raise RuntimeError("round_create refused a dry run")
+    return round_
+
+
+def _round_like(model: Round, version: WeightVersion) -> Round:
+    """A dry run scoring the population frozen for ``model`` with other weights."""
+    round_ = _dry_round_create(version)
     with transaction.atomic():
         RoundSnapshot.objects.create(round=round_, data=model.snapshot.data)
         RoundBlock.objects.bulk_create(
@@ -137,10 +144,7 @@ def weights_dry_run(*, version: WeightVersion) -> dict:
     frozen population: with the active weights, then with this version's.
     """
     active = selectors.weight_version_active()
-    base = services.round_create(
-        trigger=Round.Trigger.ADMIN, dry_run=True, weights_version=active
-    )
-    base = services.round_run_sync(round_id=base.pk)
+    base = services.round_run_sync(round_id=_dry_round_create(active).pk)
     other = services.round_run_sync(round_id=_round_like(base, version).pk)
     before, after = _pairs(base), _pairs(other)
     result = {

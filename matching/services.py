@@ -16,10 +16,12 @@ proposes a pair twice: pairs introduced before are excluded and the database
 refuses a second open introduction for a pair.
 """
 
+import enum
 import logging
 import time
 from dataclasses import asdict
 from datetime import datetime
+from typing import Final
 
 import numpy as np
 from django.conf import settings
@@ -58,15 +60,21 @@ logger = logging.getLogger(__name__)
 _LOCK_NAMESPACE = 7_1207
 
 
+class _Active(enum.Enum):
+    VERSION = "active"
+
+
 # "The active version, whichever it is" (None means the settings' weights).
-ACTIVE_VERSION = object()
+ACTIVE_VERSION: Final = _Active.VERSION
 
 
 class RoundNotReady(RuntimeError):
     """The round is not in a state where this step can run."""
 
 
-def matching_weights(version: WeightVersion | None = ACTIVE_VERSION) -> Weights:
+def matching_weights(
+    version: WeightVersion | _Active | None = ACTIVE_VERSION,
+) -> Weights:
     """The weights a round scores with: the settings', with the four fitted
     weights of a version (the active one unless told) in place of theirs."""
     if version is ACTIVE_VERSION:
@@ -178,7 +186,7 @@ def round_create(
     *,
     trigger: str,
     dry_run: bool = False,
-    weights_version: WeightVersion | None = ACTIVE_VERSION,
+    weights_version: WeightVersion | _Active | None = ACTIVE_VERSION,
 ) -> Round | None:
     """A new pending round, or None when a real round is still running.
 

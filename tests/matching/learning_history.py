@@ -15,6 +15,7 @@ from introductions.models import Feedback, Introduction
 from matching.fitting import FEATURES, features
 from matching.models import Round, RoundPair
 from profiles.factories import ProfileFactory
+from profiles.models import Profile
 
 PLANTED_INTERCEPT = -1.5
 PLANTED = {
@@ -54,7 +55,9 @@ def build_history(*, rounds: int, per_round: int, members: int = 60, seed: int =
     """Real rounds and decided intros with components and planted outcomes; a
     member who met says so (half the met pairs), so "met" has data too."""
     rng = np.random.default_rng(seed)
-    profiles = [ProfileFactory().pk for _ in range(members)]
+    for _ in range(members):
+        ProfileFactory()
+    profiles = list(Profile.objects.order_by("pk").values_list("pk", flat=True))
     all_pairs = [(a, b) for n, a in enumerate(profiles) for b in profiles[n + 1 :]]
     start = timezone.now() - timedelta(weeks=rounds + 2)
     made = []
@@ -86,20 +89,20 @@ def build_history(*, rounds: int, per_round: int, members: int = 60, seed: int =
         RoundPair.objects.bulk_create(
             RoundPair(
                 round=round_,
-                member_a_id=i.member_a_id,
-                member_b_id=i.member_b_id,
+                member_a_id=all_pairs[c][0],
+                member_b_id=all_pairs[c][1],
                 score=0.0,
                 introduction=i,
             )
-            for i in intros
+            for i, c in zip(intros, chosen.tolist(), strict=True)
         )
         Feedback.objects.bulk_create(
             Feedback(
                 intro=i,
-                member_id=i.member_a_id,
+                member_id=all_pairs[c][0],
                 met="yes" if rng.random() < 0.5 else "no",
             )
-            for i in intros
+            for i, c in zip(intros, chosen.tolist(), strict=True)
             if i.connected_at is not None
         )
         made.append(round_)

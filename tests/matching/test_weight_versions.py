@@ -41,6 +41,7 @@ def pairs_of(round_: Round) -> set[frozenset]:
 
 def dry_round() -> Round:
     round_ = services.round_create(trigger=Round.Trigger.COMMAND, dry_run=True)
+    assert round_ is not None
     return services.round_run_sync(round_id=round_.pk)
 
 
