@@ -20,7 +20,7 @@ from . import tokens
 from .calendar import slot_ics
 from .models import Introduction, OutboxEmail
 from .reasons import members_data, reasons_for
-from .selectors import intro_slots, slots_note
+from .selectors import intro_slots, intros_closed_since_last_offer, slots_note
 
 
 @dataclass
@@ -83,7 +83,7 @@ def _prefix(subject: str) -> str:
 
 
 def render_offer(
-    intro: Introduction, reader: Profile, *, reminder: bool
+    intro: Introduction, reader: Profile, *, reminder: bool, now: datetime
 ) -> RenderedEmail:
     other = intro.other_member(reader)
     context = _base_context(intro, reader) | {
@@ -95,6 +95,13 @@ def render_offer(
         "deadline": intro.deadline_for(reader),
         "reminder": reminder,
         "requested": intro.requested_by_id == other.pk,
+        # What ended since we last wrote, instead of an email of its own.
+        "ended": []
+        if reminder
+        else [
+            i.other_member(reader)
+            for i in intros_closed_since_last_offer(member=reader, now=now)
+        ],
     }
     text, html = _render("reminder" if reminder else "offer", context)
     subject = (
@@ -159,17 +166,6 @@ def render_connected(
     return RenderedEmail(connected_subject(intro), text, html, headers, attachments)
 
 
-def render_closed(intro: Introduction, reader: Profile) -> RenderedEmail:
-    context = _base_context(intro, reader) | {"other": intro.other_member(reader)}
-    text, html = _render("expired_notice", context)
-    return RenderedEmail(
-        _prefix("This introduction did not happen this time"),
-        text,
-        html,
-        list_headers(context["pause_url"]),
-    )
-
-
 def render_follow_up(intro: Introduction, reader: Profile) -> RenderedEmail:
     other = intro.other_member(reader)
     token = tokens.make_token(
@@ -228,13 +224,11 @@ def render_auto_pause(
 
 def render(kind: str, intro: Introduction, reader: Profile, *, now: datetime):
     if kind == OutboxEmail.Kind.OFFER:
-        return render_offer(intro, reader, reminder=False)
+        return render_offer(intro, reader, reminder=False, now=now)
     if kind == OutboxEmail.Kind.REMINDER:
-        return render_offer(intro, reader, reminder=True)
+        return render_offer(intro, reader, reminder=True, now=now)
     if kind == OutboxEmail.Kind.CONNECTED:
         return render_connected(intro, reader, now=now)
-    if kind == OutboxEmail.Kind.CLOSED:
-        return render_closed(intro, reader)
     if kind == OutboxEmail.Kind.FOLLOW_UP:
         return render_follow_up(intro, reader)
     raise ValueError(f"Unknown email kind {kind!r}")

@@ -258,6 +258,7 @@ class OutboxEmail(models.Model):
         OFFER = "offer", "Offer"
         REMINDER = "reminder", "Reminder"
         CONNECTED = "connected", "Connected"
+        # No longer written (the news is a line in the next offer); older rows keep it.
         CLOSED = "closed", "Did not happen this time"
         FOLLOW_UP = "follow_up", "Follow-up"
         WARNING = "warning", "Moderation warning"

@@ -67,6 +67,46 @@ def _with_footer(text: str) -> str:
     return text if not line or line in text else f"{text.rstrip()}\n\n{line}\n"
 
 
+# What the weekly budget (EMAIL_WEEKLY_BUDGET) counts: what a member could do
+# without. Connected emails, account and security emails, the auto-pause email and
+# moderation warnings always go and are not counted.
+BUDGETED_KINDS = (
+    OutboxEmail.Kind.OFFER,
+    OutboxEmail.Kind.REMINDER,
+    OutboxEmail.Kind.FOLLOW_UP,
+    OutboxEmail.Kind.CLOSED,
+)
+BUDGET_WINDOW = timedelta(days=7)
+
+
+def emails_budgeted_recently(*, recipient: Profile, now: datetime | None = None) -> int:
+    """How many budgeted emails went (or are going) to the member in the last 7 days.
+
+    Cancelled and suppressed rows never reached them and do not count.
+    """
+    now = _now(now)
+    return (
+        OutboxEmail.objects.filter(
+            recipient=recipient,
+            kind__in=BUDGETED_KINDS,
+            created_at__gt=now - BUDGET_WINDOW,
+            created_at__lte=now,
+        )
+        .exclude(
+            status__in=[OutboxEmail.Status.CANCELLED, OutboxEmail.Status.SUPPRESSED]
+        )
+        .count()
+    )
+
+
+def email_budget_spent(*, recipient: Profile, now: datetime | None = None) -> bool:
+    """True when the member had EMAIL_WEEKLY_BUDGET budgeted emails in 7 days."""
+    return (
+        emails_budgeted_recently(recipient=recipient, now=now)
+        >= settings.EMAIL_WEEKLY_BUDGET
+    )
+
+
 def outbox_enqueue(
     *,
     kind: str,

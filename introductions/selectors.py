@@ -10,7 +10,7 @@ from profiles.models import Profile
 from profiles.selectors import ShownProfile, profile_shown
 
 from .calendar import windows_overlap
-from .models import Introduction
+from .models import Introduction, OutboxEmail
 from .reasons import MemberData, call_minutes, members_data, reasons_for, slot_fits
 
 PAST_SHOWN = 10
@@ -178,6 +178,43 @@ def connected_member_ids(*, user) -> set[int]:
     ):
         ids |= {a, b}
     return ids
+
+
+def intros_closed_since_last_offer(
+    *, member: Profile, now: datetime | None = None
+) -> list[Introduction]:
+    """Offers to this member that ended without a connection since the last offer
+    email we wrote them: what their next offer email mentions, one line each.
+
+    Ended: expired, or declined and past its deadline (`closed_notice_at`), which
+    to this member is the same thing. Not those the member declined (they know),
+    nor those whose other member has left.
+    """
+    now = now or timezone.now()
+    last_offer = (
+        OutboxEmail.objects.filter(
+            recipient=member,
+            kind=OutboxEmail.Kind.OFFER,
+            created_at__lt=now,
+            status__in=[OutboxEmail.Status.PENDING, OutboxEmail.Status.SENT],
+        )
+        .order_by("-created_at")
+        .values_list("created_at", flat=True)
+        .first()
+    )
+    ended = Introduction.objects.filter(
+        Introduction.pair_with(member),
+        state__in=[Introduction.State.EXPIRED, Introduction.State.DECLINED],
+        closed_notice_at__lte=now,
+    ).select_related("member_a", "member_b")
+    if last_offer is not None:
+        ended = ended.filter(closed_notice_at__gt=last_offer)
+    return [
+        intro
+        for intro in ended.order_by("closed_notice_at", "pk")
+        if intro.response_of(member) != Introduction.Response.DECLINED
+        and intro.other_member(member) is not None
+    ]
 
 
 def intro_with_member(

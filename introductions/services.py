@@ -142,8 +142,10 @@ def _create_batch(batch: dict, now) -> list[Introduction]:
 #
 # Nobody learns who declined: a decline closes the intro at once, but to the other
 # member it looks like an offer still waiting for an answer (they may still answer,
-# and their answer is recorded) until the deadline, when both kinds of failure get
-# the same "it did not happen this time" email.
+# and their answer is recorded) until the deadline, when both kinds of failure
+# become the same "did not happen this time": on the dashboard, and as one line in
+# the member's next offer email (`selectors.intros_closed_since`), never an email
+# of its own.
 
 
 class IntroTransitionError(Exception):
@@ -300,7 +302,11 @@ def intro_decline(
 
 @transaction.atomic
 def intro_expire(*, intro: Introduction, now: datetime | None = None) -> Introduction:
-    """Close an offer nobody finished answering and tell both it did not happen."""
+    """Close an offer nobody finished answering.
+
+    Both learn it did not happen from their dashboard and from a line in their next
+    offer email: a note of its own would be one more email about nothing to do.
+    """
     now = _now(now)
     updated = Introduction.objects.filter(
         pk=intro.pk,
@@ -314,12 +320,7 @@ def intro_expire(*, intro: Introduction, now: datetime | None = None) -> Introdu
     )
     if not updated:
         raise IntroTransitionError(f"Intro {intro.pk} is not an overdue offer")
-    intro = _locked(intro.pk)
-    for member in _present(intro):
-        outbox.outbox_enqueue_intro_email(
-            intro=intro, recipient=member, kind=OutboxEmail.Kind.CLOSED, now=now
-        )
-    return intro
+    return _locked(intro.pk)
 
 
 @transaction.atomic
@@ -351,8 +352,8 @@ def intros_close_for_undeliverable(
     """Quietly close a member's open offers once email cannot reach them.
 
     Nobody may learn that an address bounced: to the other member each offer looks
-    open until its deadline and then ends with the ordinary "it did not happen
-    this time" email, exactly as after a decline (recorded with its own private
+    open until its deadline and then ends with the ordinary "did not happen this
+    time", exactly as after a decline (recorded with its own private
     reason). A proposed intro nobody was told about is withdrawn. Returns how many.
     """
     now = _now(now)
@@ -420,7 +421,11 @@ def intros_withdraw_open(*, intros: Q, now: datetime | None = None) -> int:
 def intro_close_declined(
     *, intro: Introduction, now: datetime | None = None
 ) -> Introduction:
-    """At the deadline of a declined intro, tell the other side it did not happen."""
+    """At the deadline of a declined intro, close it for the other side too.
+
+    From now on it reads "did not happen this time" to them, exactly as an expired
+    offer does, and their next offer email says so in one line.
+    """
     now = _now(now)
     updated = Introduction.objects.filter(
         pk=intro.pk,
@@ -430,13 +435,7 @@ def intro_close_declined(
     ).update(closed_notice_at=now, updated_at=now)
     if not updated:
         raise IntroTransitionError(f"Intro {intro.pk} has no notice due")
-    intro = _locked(intro.pk)
-    for member in _present(intro):
-        if intro.response_of(member) != Introduction.Response.DECLINED:
-            outbox.outbox_enqueue_intro_email(
-                intro=intro, recipient=member, kind=OutboxEmail.Kind.CLOSED, now=now
-            )
-    return intro
+    return _locked(intro.pk)
 
 
 REMINDED_STATES = (
@@ -451,7 +450,9 @@ def intro_remind(*, intro: Introduction, now: datetime | None = None) -> Introdu
     """The one reminder, to whoever has not answered an offer by the reminder day.
 
     Declined intros too: to a member who has not answered, the other side's decline
-    must look like silence, and silence gets a reminder.
+    must look like silence, and silence gets a reminder. Never a second one
+    (`reminded_at`), and none to a member whose weekly email budget is spent: the
+    offer is in their inbox and on their dashboard already.
     """
     now = _now(now)
     updated = Introduction.objects.filter(
@@ -468,7 +469,11 @@ def intro_remind(*, intro: Introduction, now: datetime | None = None) -> Introdu
     if None in intro.members():
         return intro  # nobody left to meet: a nudge would only say so
     for member in intro.members():
-        if not intro.response_of(member) and not member.is_paused(today):
+        if (
+            not intro.response_of(member)
+            and not member.is_paused(today)
+            and not outbox.email_budget_spent(recipient=member, now=now)
+        ):
             outbox.outbox_enqueue_intro_email(
                 intro=intro, recipient=member, kind=OutboxEmail.Kind.REMINDER, now=now
             )
@@ -479,17 +484,29 @@ def intro_remind(*, intro: Introduction, now: datetime | None = None) -> Introdu
 def intro_follow_up(
     *, intro: Introduction, now: datetime | None = None
 ) -> Introduction:
-    """Ask both "Did you meet?" some days after connecting."""
+    """Ask both "Did you meet?" some days after connecting.
+
+    Waits while either member's weekly email budget is spent: the deadline task
+    tries again each run, and it goes once both have room.
+    """
     now = _now(now)
-    updated = Introduction.objects.filter(
+    due = Introduction.objects.filter(
         pk=intro.pk,
         state=Introduction.State.CONNECTED,
         connected_at__lte=now - timedelta(days=settings.INTRO_FOLLOW_UP_DAYS),
         follow_up_at__isnull=True,
-    ).update(follow_up_at=now, updated_at=now)
-    if not updated:
+    )
+    if not due.exists():
         raise IntroTransitionError(f"Intro {intro.pk} has no follow-up due")
     intro = _locked(intro.pk)
+    if any(
+        outbox.email_budget_spent(recipient=member, now=now)
+        for member in _present(intro)
+    ):
+        raise IntroTransitionError(f"Intro {intro.pk}: follow-up waits for budget")
+    if not due.update(follow_up_at=now, updated_at=now):
+        raise IntroTransitionError(f"Intro {intro.pk} has no follow-up due")
+    intro.follow_up_at = now
     if None in intro.members():
         return intro  # "did you meet a former member?" would tell them they left
     for member in intro.members():
@@ -612,8 +629,9 @@ def intro_request(
 
     Refused, with one neutral message that reveals neither a block nor a pause,
     when either blocked the other, when the other is paused, when an earlier
-    offer between them was declined (by either) or expired, or when a pair is
-    already open; and past the weekly request limit.
+    offer between them was declined (by either) or expired, when a pair is
+    already open, or when the other's weekly email budget is spent; and past the
+    weekly request limit.
     """
     now = _now(now)
     if requester.pk == other.pk:
@@ -652,6 +670,7 @@ def intro_request(
         or not other.user.is_active
         or other.is_paused(now.date())
         or outbox.address_is_suppressed(other.user.email)
+        or outbox.email_budget_spent(recipient=other, now=now)
         or pair.filter(state__in=Introduction.OPEN_STATES).exists()
     ):
         raise IntroRequestRefused(

@@ -258,7 +258,7 @@ def intro_accept(request: HttpRequest, pk: int) -> HttpResponse:
         if intro.state == Introduction.State.CONNECTED:
             notice = "You are connected: we emailed you both."
         else:
-            notice = "Thank you. We will email you with news."
+            notice = "Thank you. If they say yes too, we email you both."
     return _after_dashboard_action(request, member, notice)
 
 
@@ -303,7 +303,7 @@ def intro_request(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"We have asked {other.name}. We will email you when there is news.",
+                f"We have asked {other.name}. If they say yes, we email you both.",
             )
             # Their page now says where the request stands.
             return redirect(other)

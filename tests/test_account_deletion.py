@@ -28,7 +28,9 @@ ALICE_BIO = "Cardiologist who writes a weekly column on heart failure."
 
 
 @pytest.fixture
-def world():
+def world(settings):
+    # Four offers to Alice at once, more than a member's weekly email budget.
+    settings.EMAIL_WEEKLY_BUDGET = 4
     alice = ProfileFactory(
         display_name=ALICE_NAME,
         bio=ALICE_BIO,

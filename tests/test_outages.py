@@ -156,7 +156,7 @@ def test_accepting_an_intro_with_redis_down_answers_at_once_and_the_email_follow
     second, second_seconds = _accept_by_link(base, intro, intro.member_b)
 
     assert first.status_code == 200
-    assert "We will email you as soon as" in first.text
+    assert "We will email you both as soon as" in first.text
     assert second.status_code == 200
     assert f"You are connected with {intro.member_a.name}" in second.text
     assert first_seconds < BOUND_SECONDS

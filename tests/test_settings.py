@@ -207,6 +207,7 @@ def test_every_variable_has_its_documented_default(monkeypatch):
         "INTRO_DEFAULT_CALL_MINUTES": 20,
         "INTRO_FEEDBACK_LINK_DAYS": 30,
         "INTRO_PAUSE_LINK_DAYS": 365,
+        "EMAIL_WEEKLY_BUDGET": 3,
         "INSIGHTS_ROLLUP_MINUTES": 15,
         "INSIGHTS_ROLLUP_WORK_MEM": "64MB",
     }

@@ -108,7 +108,7 @@ def test_both_members_accept_from_their_email_and_are_connected(
     page.get_by_role("button", name="Yes, introduce us").click()
     expect(page.get_by_role("heading", name="Thank you")).to_be_visible()
     expect(page.locator("main")).to_contain_text(
-        "We will email you as soon as Omar Reyes answers"
+        "We will email you both as soon as Omar Reyes says yes too"
     )
     intro.refresh_from_db()
     assert intro.state == Introduction.State.ACCEPTED_ONE

@@ -3,11 +3,13 @@ from zoneinfo import ZoneInfo
 
 import time_machine
 from django.core import mail
+from django.utils import timezone
 from icalendar import Calendar
 
 from bench.claims import intro_false_claims
 from introductions import emails, outbox, services
-from introductions.models import OutboxEmail
+from introductions.models import Introduction, OutboxEmail
+from profiles.factories import ProfileFactory
 from profiles.models import CallWindow
 
 from .conftest import weekday_windows
@@ -71,7 +73,9 @@ def test_header_and_body_carry_the_same_pause_link_across_a_second_boundary(offe
     # microsecond before a new second must still give one link, not two.
     just_before_a_second = datetime(2026, 11, 25, 9, 0, 0, 999_999, tzinfo=UTC)
     with time_machine.travel(just_before_a_second, tick=True):
-        rendered = emails.render_offer(offered, offered.member_a, reminder=False)
+        rendered = emails.render_offer(
+            offered, offered.member_a, reminder=False, now=timezone.now()
+        )
 
     header = rendered.headers["List-Unsubscribe"].strip("<>")
     assert header in rendered.text_body
@@ -186,9 +190,19 @@ def test_nobody_is_told_who_declined(offered):
     services.intro_accept(intro=offered, member=offered.member_a)
     services.intro_decline(intro=offered, member=offered.member_b, reason="not_now")
     services.intro_close_declined(intro=offered, now=offered.expires_at)
+    later = ProfileFactory(display_name="Carla Costa")
+    a, b = sorted((offered.member_a, later), key=lambda p: p.pk)
+    services.intro_offer(
+        intro=Introduction.objects.create(member_a=a, member_b=b),
+        now=offered.expires_at,
+    )
 
-    email, _ = sent(offered, offered.member_a, "closed")
+    email = OutboxEmail.objects.get(
+        recipient=offered.member_a, kind="offer", intro__member_a=a, intro__member_b=b
+    )
 
-    assert "did not happen this time" in email.text_body
-    assert "declin" not in email.text_body.lower()
-    assert "Not the right time" not in email.text_body
+    text = email.text_body.split("Please answer by")[1]
+    assert "Our introduction to Bruno Brun did not go ahead this time" in text
+    for body in (text, email.html_body.split("Please answer by")[1]):
+        assert "declin" not in body.lower()
+        assert "Not the right time" not in body

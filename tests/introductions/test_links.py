@@ -154,7 +154,7 @@ def test_after_a_decline_the_other_sides_link_still_looks_open(client, offered):
 
     assert page.status_code == 200
     assert done.status_code == 200
-    assert b"We will email you as soon as" in done.content
+    assert b"We will email you both as soon as" in done.content
 
 
 def test_the_links_refuse_other_methods(client, offered):
