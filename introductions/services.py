@@ -451,8 +451,10 @@ def intro_remind(*, intro: Introduction, now: datetime | None = None) -> Introdu
 
     Declined intros too: to a member who has not answered, the other side's decline
     must look like silence, and silence gets a reminder. Never a second one
-    (`reminded_at`), and none to a member whose weekly email budget is spent: the
-    offer is in their inbox and on their dashboard already.
+    (`reminded_at`); none to a member whose weekly email budget is spent, nor to
+    one who let their previous offer pass unanswered (reminded then, they chose
+    not to; an answer to any later offer brings reminders back): the offer is in
+    their inbox and on their dashboard already.
     """
     now = _now(now)
     updated = Introduction.objects.filter(
@@ -473,11 +475,29 @@ def intro_remind(*, intro: Introduction, now: datetime | None = None) -> Introdu
             not intro.response_of(member)
             and not member.is_paused(today)
             and not outbox.email_budget_spent(recipient=member, now=now)
+            and not _let_last_offer_pass(member, before=intro.offered_at, now=now)
         ):
             outbox.outbox_enqueue_intro_email(
                 intro=intro, recipient=member, kind=OutboxEmail.Kind.REMINDER, now=now
             )
     return intro
+
+
+def _let_last_offer_pass(member: Profile, *, before: datetime, now: datetime) -> bool:
+    """Did the member leave their latest offer before `before` unanswered to its
+    deadline? Read from their own answer and the deadline only, never from what
+    the other side did, which must not change what this member receives."""
+    last = (
+        Introduction.objects.filter(
+            Introduction.pair_with(member),
+            offered_at__lt=before,
+            expires_at__lte=now,
+        )
+        .exclude(state=Introduction.State.WITHDRAWN)
+        .order_by("-offered_at", "-pk")
+        .first()
+    )
+    return last is not None and not last.response_of(member)
 
 
 @transaction.atomic

@@ -58,6 +58,39 @@ def test_an_offer_gets_one_reminder_however_often_the_deadline_task_runs(
         services.intro_remind(intro=intro)
 
 
+def _second_offer_reminders(clock, make_intro, first_answer):
+    first = services.intro_offer(intro=make_intro())
+    alice, _ = sorted(first.members(), key=lambda m: m.name)
+    if first_answer:
+        getattr(services, f"intro_{first_answer}")(intro=first, member=alice)
+    clock.shift(timedelta(days=7, minutes=1))
+    run_beat()
+    second = introduce(alice, ProfileFactory())
+    clock.shift(timedelta(days=3, minutes=1))
+    run_beat()
+    return list(
+        OutboxEmail.objects.filter(intro=second, kind="reminder").values_list(
+            "recipient_id", flat=True
+        )
+    ), alice
+
+
+@pytest.mark.parametrize("first_answer", ["accept", "decline"])
+def test_a_member_who_answered_their_last_offer_is_reminded(
+    clock, make_intro, first_answer
+):
+    reminded, alice = _second_offer_reminders(clock, make_intro, first_answer)
+
+    assert alice.pk in reminded
+
+
+def test_no_reminder_after_an_offer_the_member_let_pass_unanswered(clock, make_intro):
+    reminded, alice = _second_offer_reminders(clock, make_intro, None)
+
+    assert alice.pk not in reminded
+    assert len(reminded) == 1  # the other member, new here, is reminded
+
+
 # --- "It did not happen" folded into the next offer -----------------------------------
 
 
