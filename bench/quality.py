@@ -1,6 +1,11 @@
 """Would a thoughtful connector sign this round? A quality benchmark, not a test.
 
     python bench/quality.py [--seed 7] [--background 240] [--groups 24]
+    python bench/quality.py --weeks 6 [--seed 7] [--members 60]
+
+With --weeks, six weeks (or as many as asked) of the whole loop instead of one
+round: rounds, offers, answers, reminders, deadlines and auto-pause, on a
+community of its own (bench/weeks.py says how and what each figure means).
 
 Creates a scratch database gv_quality_<pid> next to DATABASE_URL's (migrated, so
 with the real taxonomy), writes a community of members with known right answers,
@@ -381,8 +386,19 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--background", type=int, default=240)
     parser.add_argument("--groups", type=int, default=24)
+    parser.add_argument(
+        "--weeks", type=int, help="run this many weekly rounds (bench/weeks.py)"
+    )
+    parser.add_argument(
+        "--members", type=int, default=60, help="community size with --weeks"
+    )
     args = parser.parse_args()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    if args.weeks:
+        from bench.weeks import main as weeks_main
+
+        weeks_main(args)
+        return
     with scratch_database(f"gv_quality_{os.getpid()}") as url:
         result = run(args, url)
     print(json.dumps(result))
