@@ -58,6 +58,8 @@ one kind, both on the same interest or one about nothing in particular).
   kinds, not cancelled or suppressed) / intros connected in that window; total:
   all emails / all connections. null without connections.
 * emails_by_kind (total only): those emails by kind.
+* max_budgeted_emails_in_7_days (total only): the most offers, reminders and
+  follow-ups one member received in any 7 days (EMAIL_WEEKLY_BUDGET's count).
 """
 
 from __future__ import annotations
@@ -318,7 +320,7 @@ def simulate(*, weeks: int, seed: int = 7, members: int = 60) -> dict:
         .exclude(
             status__in=[OutboxEmail.Status.CANCELLED, OutboxEmail.Status.SUPPRESSED]
         )
-        .values_list("kind", "created_at")
+        .values_list("kind", "created_at", "recipient_id")
     )
     connected_at = list(
         Introduction.objects.filter(connected_at__isnull=False).values_list(
@@ -368,7 +370,7 @@ def simulate(*, weeks: int, seed: int = 7, members: int = 60) -> dict:
             for pk, at in pauses
         )
         engaged_total += engaged
-        sent = sum(lo <= at < hi for _, at in emails)
+        sent = sum(lo <= at < hi for _, at, _ in emails)
         made = sum(lo <= at < hi for at in connected_at)
         n = len(week.intros)
         per_week.append(
@@ -410,7 +412,8 @@ def simulate(*, weeks: int, seed: int = 7, members: int = 60) -> dict:
         "emails_per_connection": (
             round(len(emails) / len(connected_at), 2) if connected_at else None
         ),
-        "emails_by_kind": dict(sorted(Counter(k for k, _ in emails).items())),
+        "emails_by_kind": dict(sorted(Counter(k for k, _, _ in emails).items())),
+        "max_budgeted_emails_in_7_days": _most_in_a_week(emails),
     }
     return {
         "members": members,
@@ -419,6 +422,22 @@ def simulate(*, weeks: int, seed: int = 7, members: int = 60) -> dict:
         "per_week": per_week,
         "total": total,
     }
+
+
+def _most_in_a_week(emails) -> int:
+    """The most offers, reminders and follow-ups one member got in any 7 days."""
+    from introductions.outbox import BUDGETED_KINDS
+
+    times = defaultdict(list)
+    for kind, at, member in emails:
+        if kind in BUDGETED_KINDS:
+            times[member].append(at)
+    most = 0
+    for seen in times.values():
+        seen.sort()
+        for n, at in enumerate(seen):
+            most = max(most, sum(at <= t < at + WEEK for t in seen[n:]))
+    return most
 
 
 def _share(weeks: list[dict]) -> float | None:
