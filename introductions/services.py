@@ -144,8 +144,8 @@ def _create_batch(batch: dict, now) -> list[Introduction]:
 # member it looks like an offer still waiting for an answer (they may still answer,
 # and their answer is recorded) until the deadline, when both kinds of failure
 # become the same "did not happen this time": on the dashboard, and as one line in
-# the member's next offer email (`selectors.intros_closed_since`), never an email
-# of its own.
+# the member's next offer email (`selectors.intros_closed_since_last_offer`),
+# never an email of its own.
 
 
 class IntroTransitionError(Exception):
