@@ -280,8 +280,10 @@ def run(args, url: str) -> dict:
     print(f"generated the community in {clock.perf_counter() - started:.1f} s")
 
     started = clock.perf_counter()
-    round_ = services.round_create(trigger=Round.Trigger.COMMAND)
-    round_ = services.round_run_sync(round_id=round_.pk)
+    created = services.round_create(trigger=Round.Trigger.COMMAND)
+    if created is None:
+        raise RuntimeError("another round holds the matching lock")
+    round_ = services.round_run_sync(round_id=created.pk)
     seconds = clock.perf_counter() - started
 
     judge = Judge(round_.started_at)
@@ -322,7 +324,7 @@ def run(args, url: str) -> dict:
     members = list(judge.tags)
     on_topic_partner = {m: False for m in members}
     can_meet_partner = {m: False for m in members}
-    qualifying = {m: [] for m in members}
+    qualifying: dict[int, list[int]] = {m: [] for m in members}
     for a, b in itertools.combinations(members, 2):
         if judge.qualifies(a, b):
             qualifying[a].append(b)

@@ -71,6 +71,7 @@ import os
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import numpy as np
 
@@ -143,7 +144,9 @@ def build(rng, members: int) -> Community:
     rest = members - POPULAR_MEMBERS
     groups = max(1, rest // 4)
     sizes = [rest // groups + (g < rest % groups) for g in range(groups)]
-    ids, silent, frequency = [], [], {}
+    ids: list[int] = []
+    silent: list[int] = []
+    frequency: dict[int, str] = {}
     for g, size in enumerate(sizes):
         topic = next(rare)
         kind = kinds[int(rng.integers(len(kinds)))]
@@ -246,11 +249,12 @@ def _left_out(round_, judge, week: Week) -> None:
 
 def _offcycle(round_, community: Community, week: Week) -> None:
     from matching.selectors import CADENCE_WEEKS, round_week
+    from profiles.models import Profile
 
     number = round_week(round_.started_at)
     for a, b, pk in week.intros:
         for m in (a, b):
-            c = CADENCE_WEEKS.get(community.cadence.get(m), 1)
+            c = CADENCE_WEEKS.get(Profile.Frequency(community.cadence[m]), 1)
             if c > 1 and m % c != number % c:
                 week.offcycle.add(pk)
 
@@ -260,8 +264,10 @@ def _round(community: Community, judge) -> Week:
     from matching import services as matching
     from matching.models import Round, RoundPair
 
-    round_ = matching.round_create(trigger=Round.Trigger.BEAT)
-    round_ = matching.round_run_sync(round_id=round_.pk)
+    created = matching.round_create(trigger=Round.Trigger.BEAT)
+    if created is None:
+        raise RuntimeError("another round holds the matching lock")
+    round_ = matching.round_run_sync(round_id=created.pk)
     week = Week(
         intros=list(
             RoundPair.objects.filter(
@@ -343,7 +349,8 @@ def simulate(*, weeks: int, seed: int = 7, members: int = 60) -> dict:
 
     streak: Counter = Counter()
     longest = 0
-    per_week, silent_first = [], dict.fromkeys(community.silent)
+    per_week: list[dict[str, Any]] = []
+    silent_first: dict[int, int | None] = dict.fromkeys(community.silent)
     engaged_total = 0
     for w, week in enumerate(history):
         lo, hi = window(w)
@@ -371,7 +378,7 @@ def simulate(*, weeks: int, seed: int = 7, members: int = 60) -> dict:
         )
         engaged_total += engaged
         sent = sum(lo <= at < hi for _, at, _ in emails)
-        made = sum(lo <= at < hi for at in connected_at)
+        made = sum(at is not None and lo <= at < hi for at in connected_at)
         n = len(week.intros)
         per_week.append(
             {

@@ -131,7 +131,7 @@ def test_the_next_offer_says_it_in_one_line_once(clock, make_intro):
     assert LINE.format("Carla Costa") in offer_to(alice, after).text_body
 
 
-def _next_offer_text(make_intro, clock, *, declined_by_other: bool) -> str:
+def _next_offer_text(make_intro, clock, *, declined_by_other: bool) -> list[str]:
     intro = services.intro_offer(intro=make_intro())
     alice, bruno = sorted(intro.members(), key=lambda m: m.name)
     if declined_by_other:
