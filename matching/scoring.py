@@ -23,7 +23,9 @@ Score of a pair (i, j)::
 
 The floor: a pair is a candidate only with a reason to meet, a goal kind worth at
 least 2 quarters or a shared tag held by fewer than ``max(w.common_tag_min_members,
-w.common_tag_share * n)`` members, and a score of at least ``w.min_score``.
+w.common_tag_share * N)`` of the whole membership's N members (``pop.tag_holders``,
+``pop.members_total``; the population itself when they are not given), and a score
+of at least ``w.min_score``.
 
 Worked example (n = 4 members, default weights). Tag "ai" is held by 3 members,
 "journalism" by 1 (member A), so idf(ai) = ln(5/4) + 1 = 1.2231 and
@@ -127,6 +129,10 @@ class Population:
     # kind bit of seeks/offers (which must agree with the goals when given).
     goals: Goals | None = None
     tag_category: np.ndarray | None = None  # int32 (n_tags,)  -1 = none
+    # How many members of the whole membership hold each tag, and how many members
+    # there are; None: the floor counts within the population itself.
+    tag_holders: np.ndarray | None = None  # int64 (n_tags,)
+    members_total: int | None = None
 
     @property
     def n(self) -> int:
@@ -855,12 +861,17 @@ def _top_candidates(
     else:
         goals = pop.goals
         seeks_t, offers_t = goals.tied_masks()
-    df = np.bincount(indices, minlength=max(1, int(pop.n_tags)))
+    if pop.tag_holders is not None and pop.members_total is not None:
+        df, members = pop.tag_holders, pop.members_total
+    else:
+        df, members = np.bincount(indices, minlength=max(1, int(pop.n_tags))), n
     rare, bloom = rare_tags(
         indptr,
         indices,
         df,
-        common_threshold(n, weights.common_tag_share, weights.common_tag_min_members),
+        common_threshold(
+            members, weights.common_tag_share, weights.common_tag_min_members
+        ),
     )
     order = _column_order(seeks, offers) if sort_columns else np.arange(n)
     order = order.astype(np.int64)

@@ -263,12 +263,22 @@ def rows_of(ids: np.ndarray, wanted: np.ndarray) -> np.ndarray:
     return np.where(found, pos_clipped, -1).astype(np.int64)
 
 
-def member_tags(ids: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """CSR of the members' active interests, sensitive ones included.
+@dataclass
+class MemberTags:
+    """CSR of the pool's tags, and how widely each is held in the whole membership."""
 
-    Returns (indptr int64 (n+1,), indices int32 (nnz,), tag_ids int64 (n_tags,))
-    where indices are positions in tag_ids.
-    """
+    indptr: np.ndarray  # int64 (n+1,)
+    indices: np.ndarray  # int32 (nnz,) positions in tag_ids
+    tag_ids: np.ndarray  # int64 (n_tags,)
+    # Members holding tag t among every member, not only this round's pool: the
+    # floor's "widely held" is a fact about the community, and a pool cut by
+    # cadences would call a tag 30 of 60 members hold rare.
+    holders: np.ndarray  # int64 (n_tags,)
+    members_total: int
+
+
+def member_tags(ids: np.ndarray) -> MemberTags:
+    """The members' active interests, sensitive ones included."""
     cols = copy_out(
         """
         SELECT mi.profile_id::int8 AS profile_id, mi.interest_id::int8 AS interest_id
@@ -281,13 +291,22 @@ def member_tags(ids: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     )
     rows = rows_of(ids, cols["profile_id"])
     keep = rows >= 0
-    rows, interest_ids = rows[keep], cols["interest_id"][keep]
+    all_interest_ids = cols["interest_id"]
+    rows, interest_ids = rows[keep], all_interest_ids[keep]
     tag_ids, tag_index = np.unique(interest_ids, return_inverse=True)
     order = np.lexsort((tag_index, rows))
     rows, tag_index = rows[order], tag_index[order]
     indptr = np.zeros(len(ids) + 1, dtype=np.int64)
     np.cumsum(np.bincount(rows, minlength=len(ids)), out=indptr[1:])
-    return indptr, tag_index.astype(np.int32), tag_ids.astype(np.int64)
+    held_ids, held_counts = np.unique(all_interest_ids, return_counts=True)
+    holders = held_counts[np.searchsorted(held_ids, tag_ids)].astype(np.int64)
+    return MemberTags(
+        indptr=indptr,
+        indices=tag_index.astype(np.int32),
+        tag_ids=tag_ids.astype(np.int64),
+        holders=holders,
+        members_total=Profile.objects.count(),
+    )
 
 
 @dataclass

@@ -230,7 +230,8 @@ def population_load(*, now=None, intros_per_round: int = 1) -> Snapshot:
     """The eligible members as the arrays the core scores."""
     now = now or timezone.now()
     members = selectors.members_eligible(now=now)
-    indptr, indices, tag_ids = selectors.member_tags(members.ids)
+    tags = selectors.member_tags(members.ids)
+    tag_ids = tags.tag_ids
     goals = selectors.member_goals(members.ids, tag_ids)
     left_out = selectors.members_left_out_last_round()
     waiting = selectors.members_left_out_last_round(waiting_only=True)
@@ -243,9 +244,11 @@ def population_load(*, now=None, intros_per_round: int = 1) -> Snapshot:
     )
     return Snapshot(
         ids=members.ids,
-        tag_indptr=indptr,
-        tag_indices=indices,
+        tag_indptr=tags.indptr,
+        tag_indices=tags.indices,
         tag_ids=tag_ids,
+        tag_holders=tags.holders,
+        members_total=np.array([tags.members_total], np.int64),
         seeks=goals.seeks,
         offers=goals.offers,
         goal_kind_ids=goals.kind_ids,

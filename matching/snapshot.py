@@ -46,6 +46,10 @@ class Snapshot:
     # bool (n,): left out last round with a candidate, served first this round
     # (matching.pairing); empty in older snapshots.
     waited: np.ndarray = field(default_factory=lambda: np.zeros(0, np.bool_))
+    # Holders of tag t in the whole membership, and its size (one element); empty
+    # in snapshots from before they were kept: the pool stands in.
+    tag_holders: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    members_total: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -63,6 +67,15 @@ class Snapshot:
             priority=self.priority,
             goals=self.goals,
             tag_category=self.tag_category if len(self.tag_category) else None,
+            tag_holders=(
+                self.tag_holders
+                if len(self.tag_holders) == len(self.tag_ids)
+                and len(self.members_total) == 1
+                else None
+            ),
+            members_total=(
+                int(self.members_total[0]) if len(self.members_total) == 1 else None
+            ),
         )
 
     @property

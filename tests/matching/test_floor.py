@@ -7,6 +7,7 @@ from django.urls import reverse
 from introductions.models import Introduction
 from matching import services
 from matching.models import LeftOut, Round, RoundPair
+from profiles.models import Profile
 
 from .conftest import interest_named
 
@@ -83,3 +84,36 @@ def test_the_admin_lists_held_back_members_with_the_reason(admin_client, communi
         reverse("admin:matching_round_change", args=[round_.pk])
     ).content.decode()
     assert "No good match this round" in content
+
+
+@pytest.fixture
+def small_pool_of_a_larger_membership(community, make_member, settings):
+    """Four more members hold the popular tags but are paused: the round's pool
+    has 4 holders of each, the membership 8."""
+    for _ in range(4):
+        make_member(POPULAR, intro_frequency=Profile.Frequency.PAUSED)
+    return community
+
+
+@pytest.mark.parametrize(
+    ("min_members", "fillers_paired"),
+    [
+        # 8 holders in the membership reach 6: widely held, though 4 in the pool
+        # would not; the fillers share nothing else.
+        (6, False),
+        # The control: below 9, 8 holders are few, and the fillers are paired.
+        (9, True),
+    ],
+)
+def test_widely_held_counts_the_whole_membership_not_the_pool(
+    small_pool_of_a_larger_membership, settings, min_members, fillers_paired
+):
+    seeker, mentor, filler_a, filler_b = small_pool_of_a_larger_membership
+    settings.MATCHING_COMMON_TAG_MIN_MEMBERS = min_members
+    round_ = run_round()
+    pairs = {
+        frozenset((p.member_a_id, p.member_b_id))
+        for p in RoundPair.objects.filter(round=round_)
+    }
+    assert frozenset((seeker.pk, mentor.pk)) in pairs
+    assert (frozenset((filler_a.pk, filler_b.pk)) in pairs) is fillers_paired
