@@ -10,7 +10,8 @@ round is created and run by the app's services (`round_create`, then
 auto-pause at its start); five minutes later the proposed intros are offered
 (`intros_offer_proposed`, the beat's offer task); every hour the deadline task's
 services run (`intro_ids_with_deadlines_due`, `intro_apply_deadlines`: reminders,
-expiry, closing declined offers, follow-ups). Members answer through
+expiry, closing declined offers, follow-ups), then the auto-pause sweep's
+(`members_auto_pause`). Members answer through
 `intro_accept` and `intro_decline`, an hour plus an exponential delay (mean one
 day, at most 6.9 days) after the offer, by the response model of issue 16: a
 member accepts with probability 0.85 when the pair shares a rare interest *and*
@@ -49,6 +50,10 @@ one kind, both on the same interest or one about nothing in particular).
 * silent_paused_by_week: per week, how many of the two silent members were
   auto-paused by the end of it; in total, the week each was first paused (null
   if never).
+* silent_offers_before_pause (total only): per silent member, the offers made to
+  them before their first auto-pause (all their offers if never paused): the rule
+  pauses at the third ignored one, so a member held back some weeks ("no good
+  match") is paused in a later week.
 * engaged_paused: auto-pauses in the week (total: all) of members who are not
   silent and had answered at least one offer before the pause.
 * offcycle_hollow: hollow intros with a member on a two- or four-week cadence
@@ -207,11 +212,13 @@ class Answers:
 
 
 def _deadlines(now: datetime) -> None:
-    """What the deadline task does, in this process."""
+    """What the deadline and auto-pause tasks do, in this process."""
     from introductions import services
+    from matching.services import members_auto_pause
 
     for intro_id in services.intro_ids_with_deadlines_due(now=now):
         services.intro_apply_deadlines(intro_id=intro_id, now=now)
+    members_auto_pause(now=now)
 
 
 def _answer(intro_id: int, member_id: int, action: str, now: datetime) -> None:
@@ -334,6 +341,16 @@ def simulate(*, weeks: int, seed: int = 7, members: int = 60) -> dict:
         )
     )
     pauses = list(AutoPause.objects.values_list("profile_id", "created_at"))
+    first_pause = {pk: min(at for p, at in pauses if p == pk) for pk, _ in pauses}
+    silent_offers = [
+        Introduction.objects.filter(Q(member_a=pk) | Q(member_b=pk))
+        .filter(offered_at__isnull=False)
+        .filter(
+            offered_at__lt=first_pause.get(pk, FIRST_ROUND + 100 * WEEK),
+        )
+        .count()
+        for pk in community.silent
+    ]
     answered = defaultdict(list)
     for intro in Introduction.objects.filter(
         Q(a_responded_at__isnull=False) | Q(b_responded_at__isnull=False)
@@ -413,6 +430,7 @@ def simulate(*, weeks: int, seed: int = 7, members: int = 60) -> dict:
         "left_out_with_candidate": sum(w["left_out_with_candidate"] for w in per_week),
         "max_consecutive_left_out": longest,
         "silent_paused_by_week": list(silent_first.values()),
+        "silent_offers_before_pause": silent_offers,
         "engaged_paused": engaged_total,
         "offcycle_hollow": sum(w["offcycle_hollow"] for w in per_week),
         "emails": len(emails),

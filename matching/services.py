@@ -114,9 +114,13 @@ def members_auto_pause(
     profile_ids = selectors.members_to_auto_pause(now=now)
     if not profile_ids:
         return []
+    # Locked, so that the sweep and a round starting at the same moment cannot both
+    # pause (and email) one member: the second sees the row already paused.
     paused = list(
         Profile.objects.filter(pk__in=profile_ids)
         .exclude(intro_frequency=Profile.Frequency.PAUSED)
+        .order_by("pk")
+        .select_for_update()
         .values_list("pk", flat=True)
     )
     Profile.objects.filter(pk__in=paused).update(

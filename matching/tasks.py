@@ -114,6 +114,14 @@ def resume_round(self, round_id: int) -> int:
     return round_id
 
 
+@shared_task(autoretry_for=_RETRYABLE, **_RETRY)
+def auto_pause_sweep() -> int:
+    """Pause members as soon as their last ignored offer closes, not a round later:
+    an offer lasts one round interval, so at the next round's start it is still
+    open and would not yet count."""
+    return len(services.members_auto_pause())
+
+
 @shared_task(bind=True, autoretry_for=_RETRYABLE, **_RETRY)
 def watch_rounds(self) -> int:
     """Dispatch again what a stalled round is missing (see matching/watchdog.py)."""

@@ -39,6 +39,7 @@ def test_two_weeks_on_a_tiny_community_give_every_figure(db):
         assert 0 <= w["left_out_with_candidate"] <= w["pool"]
         assert 0 <= w["max_consecutive_left_out"] <= w["week"]
     assert len(total["silent_paused_by_week"]) == 2
+    assert len(total["silent_offers_before_pause"]) == 2
     assert total["max_budgeted_emails_in_7_days"] >= 1
     # Both members of every offer got it, and each connection its two emails.
     assert total["emails_by_kind"]["offer"] == 2 * total["intros"]

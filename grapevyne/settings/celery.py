@@ -62,6 +62,10 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": timedelta(seconds=MATCHING_WATCHDOG_SECONDS),
         "options": {"expires": MATCHING_WATCHDOG_SECONDS},
     },
+    "matching-auto-pause": {
+        "task": "matching.tasks.auto_pause_sweep",
+        "schedule": timedelta(minutes=15),
+    },
     "introductions-offer-proposed": {
         "task": "introductions.tasks.offer_proposed",
         "schedule": timedelta(minutes=5),

@@ -3,17 +3,20 @@
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from introductions import services as intro_services
 from introductions.factories import IntroductionFactory
 from introductions.models import Introduction
-from matching import services
+from matching import services, tasks
+from matching.models import AutoPause
 from profiles.models import Profile
 
 pytestmark = pytest.mark.django_db
 
 DAY = timedelta(days=1)
+MINUTE = timedelta(minutes=1)
 WEEK = timedelta(days=7)
 
 # One letter per offer to the member, oldest first:
@@ -136,3 +139,27 @@ def test_an_engaged_member_who_answers_one_offer_in_three_is_never_paused(make_m
             intro_services.intro_decline(intro=intro, member=engaged, now=now)
     engaged.refresh_from_db()
     assert engaged.intro_frequency == Profile.Frequency.WEEKLY
+
+
+def test_the_sweep_pauses_a_silent_member_before_the_next_round_not_a_week_later(
+    make_member,
+):
+    """Offers go out five minutes after the weekly round and last a week, so the
+    third ignored one closes just after a round: the round cannot count it, the
+    sweep after the deadline task does, once, before the following round."""
+    silent = make_member(intro_frequency=Profile.Frequency.WEEKLY)
+    start = timezone.now()
+    for week in range(3):
+        _weekly_offer(make_member, silent, start + week * WEEK + 5 * MINUTE)
+    third_closes = start + 3 * WEEK + 5 * MINUTE
+    round_3 = start + 3 * WEEK
+    _deadlines(round_3)
+    assert services.members_auto_pause(now=round_3) == []
+    sweep_at = third_closes + 15 * MINUTE
+    with time_machine.travel(sweep_at, tick=False):
+        _deadlines(sweep_at)
+        assert tasks.auto_pause_sweep() == 1
+        assert tasks.auto_pause_sweep() == 0
+    silent.refresh_from_db()
+    assert silent.intro_frequency == Profile.Frequency.PAUSED
+    assert AutoPause.objects.filter(profile=silent).count() == 1
