@@ -34,12 +34,13 @@ def _id_patterns(resolver: URLResolver, prefix: str = "") -> list[tuple[str, lis
         if isinstance(entry, URLResolver):
             if entry.app_name == "admin" or entry.namespace == "admin":
                 continue
-            found += _id_patterns(entry, prefix)
+            namespace = f"{prefix}{entry.namespace}:" if entry.namespace else prefix
+            found += _id_patterns(entry, namespace)
         elif isinstance(entry, URLPattern) and entry.name:
             converters = entry.pattern.converters
             ints = [k for k, c in converters.items() if c.regex == "[0-9]+"]
             if ints:
-                found.append((entry.name, ints, list(converters)))
+                found.append((prefix + entry.name, ints, list(converters)))
     return found
 
 
