@@ -190,7 +190,7 @@ def test_the_page_passes_axe_and_is_what_the_readme_shows(
 
 
 @pytest.mark.skip(
-    reason="hangs in headless Chromium since the learning page landed (issue 13 follow-up)"
+    reason="hangs in headless Chromium since the learning page landed (issue 13)"
 )
 def test_the_learning_section_passes_axe_and_offers_a_dry_run(new_page, axe):
     from matching.models import WeightVersion
