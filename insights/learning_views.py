@@ -2,8 +2,6 @@
 and the staff's three actions on them (dry run, adopt, roll back), each a POST
 with its CSRF token that redirects back (a reload never repeats it)."""
 
-import csv
-
 from django.contrib import messages
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
@@ -18,8 +16,7 @@ from matching.tasks import weights_dry_run as dry_run_task
 
 from .charts import render_chart
 from .learning import LEARNING_TABLES, component_calibration, weight_versions
-from .tables import csv_value
-from .views import staff_required
+from .views import staff_required, table_csv
 
 PAGE = "insights:learning"
 
@@ -54,16 +51,7 @@ def learning_chart(request: HttpRequest, name: str) -> HttpResponse:
 @require_GET
 @staff_required
 def learning_csv(request: HttpRequest, name: str) -> HttpResponse:
-    table = _table_or_404(name)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="grapevyne-{name}.csv"'
-    writer = csv.writer(response)
-    writer.writerow([c.label for c in table.columns])
-    for row in table.rows:
-        writer.writerow(
-            [csv_value(v, c.kind) for v, c in zip(row, table.columns, strict=True)]
-        )
-    return response
+    return table_csv(_table_or_404(name), name)
 
 
 def _back() -> HttpResponse:
