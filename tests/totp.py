@@ -15,7 +15,7 @@ FRESH_FOR_AT_LEAST = 5
 
 
 def totp_code(secret: str) -> str:
-    """The code a staff member's authenticator app shows now, with a few seconds left."""
+    """The code a staff member's authenticator app shows now, a few seconds left."""
     left = app_settings.TOTP_PERIOD - time.time() % app_settings.TOTP_PERIOD
     if left < FRESH_FOR_AT_LEAST:
         time.sleep(left + 0.05)
