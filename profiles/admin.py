@@ -1,9 +1,11 @@
+from typing import TYPE_CHECKING, TypedDict
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import ValidationError
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 from django.shortcuts import render
@@ -24,6 +26,15 @@ from .models import (
     SuppressedAddress,
     User,
 )
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+
+class MemberCount(TypedDict):
+    """What the admin lists annotate each row with."""
+
+    member_count: int
 
 
 class LabelledListEditable:
@@ -106,7 +117,7 @@ class InterestAdmin(admin.ModelAdmin):
         )
 
     @admin.display(ordering="member_count", description="members")
-    def member_count(self, obj: Interest) -> int:
+    def member_count(self, obj: "WithAnnotations[Interest, MemberCount]") -> int:
         return obj.member_count
 
     @admin.display(description="aliases")
@@ -195,7 +206,7 @@ class SpecialtyAdmin(admin.ModelAdmin):
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
 
-    def get_queryset(self, request):
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Specialty]:
         return (
             super()
             .get_queryset(request)
@@ -204,7 +215,7 @@ class SpecialtyAdmin(admin.ModelAdmin):
         )
 
     @admin.display(ordering="member_count", description="members")
-    def member_count(self, obj) -> int:
+    def member_count(self, obj: "WithAnnotations[Specialty, MemberCount]") -> int:
         return obj.member_count
 
 
@@ -214,13 +225,13 @@ class GoalKindAdmin(LabelledListEditable, admin.ModelAdmin):
     list_editable = ["position", "is_active"]
     prepopulated_fields = {"slug": ["name"]}
 
-    def get_queryset(self, request):
+    def get_queryset(self, request: HttpRequest) -> QuerySet[GoalKind]:
         return (
             super().get_queryset(request).annotate(member_count=Count("member_goals"))
         )
 
     @admin.display(ordering="member_count", description="member goals")
-    def member_count(self, obj) -> int:
+    def member_count(self, obj: "WithAnnotations[GoalKind, MemberCount]") -> int:
         return obj.member_count
 
 

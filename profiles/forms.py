@@ -1,9 +1,11 @@
 import zoneinfo
 from functools import cache
+from typing import cast
 
 from django import forms
 from django.conf import settings
 from django.forms import inlineformset_factory
+from django.utils.datastructures import MultiValueDict
 
 from .models import (
     CallWindow,
@@ -207,7 +209,8 @@ class GoalForm(forms.Form):
 
     def __init__(self, *args, profile: Profile, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["interest"].queryset = Interest.objects.filter(
+        interest = cast(forms.ModelChoiceField, self.fields["interest"])
+        interest.queryset = Interest.objects.filter(
             member_links__profile=profile, status=Interest.Status.ACTIVE
         ).order_by("name")
 
@@ -230,7 +233,9 @@ class DirectorySearchForm(forms.Form):
 
     def clean_interest(self) -> list[str]:
         # PostgreSQL text cannot hold NUL: such a slug can match nothing anyway.
-        slugs = [s for s in self.data.getlist("interest") if "\x00" not in s]
+        # The directory's form is bound to request.GET.
+        data = cast("MultiValueDict[str, str]", self.data)
+        slugs = [s for s in data.getlist("interest") if "\x00" not in s]
         return slugs[: settings.MAX_INTERESTS]
 
     def __init__(self, *args, **kwargs):

@@ -1,4 +1,6 @@
 import zoneinfo
+from datetime import date
+from typing import Any, ClassVar, Self
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
@@ -11,15 +13,17 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
-from django_countries.fields import CountryField
+from django_countries.fields import Country, CountryField
 
 from .validators import validate_npi
 
 
-class UserManager(BaseUserManager):
+class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
-    def _create_user(self, email: str, password: str | None, **extra_fields):
+    def _create_user(
+        self, email: str, password: str | None, **extra_fields: Any
+    ) -> "User":
         if not email:
             raise ValueError("An email address is required")
         user = self.model(email=self.normalize_email(email), **extra_fields)
@@ -27,12 +31,16 @@ class UserManager(BaseUserManager):
         user.save(using=self._db)
         return user
 
-    def create_user(self, email: str, password: str | None = None, **extra_fields):
+    def create_user(
+        self, email: str, password: str | None = None, **extra_fields: Any
+    ) -> "User":
         extra_fields.setdefault("is_staff", False)
         extra_fields.setdefault("is_superuser", False)
         return self._create_user(email, password, **extra_fields)
 
-    def create_superuser(self, email: str, password: str | None = None, **extra_fields):
+    def create_superuser(
+        self, email: str, password: str | None = None, **extra_fields: Any
+    ) -> "User":
         extra_fields.setdefault("is_staff", True)
         extra_fields.setdefault("is_superuser", True)
         return self._create_user(email, password, **extra_fields)
@@ -41,13 +49,17 @@ class UserManager(BaseUserManager):
 class User(AbstractUser):
     """A login. The email address is the identity; there are no usernames."""
 
-    username = None
+    # Django's documented way to drop an inherited field; the stubs type the
+    # attribute as AbstractUser's CharField and cannot express its removal.
+    username = None  # type: ignore[assignment]
     email = models.EmailField("email address", unique=True)
 
     USERNAME_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
 
-    objects = UserManager()
+    # The stubs want auth's UserManager, whose create_user takes a username first;
+    # an email-only user needs BaseUserManager's, as Django's docs show.
+    objects: ClassVar[UserManager] = UserManager()  # type: ignore[assignment]
 
     class Meta:
         constraints = [
@@ -67,8 +79,8 @@ class User(AbstractUser):
         return self.email
 
 
-class CuratedQuerySet(models.QuerySet):
-    def active(self):
+class CuratedQuerySet[M: models.Model](models.QuerySet[M]):
+    def active(self) -> Self:
         return self.filter(is_active=True)
 
 
@@ -115,11 +127,11 @@ class InterestCategory(models.Model):
         return self.name
 
 
-class InterestQuerySet(models.QuerySet):
-    def active(self):
+class InterestQuerySet(models.QuerySet["Interest"]):
+    def active(self) -> Self:
         return self.filter(status=Interest.Status.ACTIVE)
 
-    def public(self):
+    def public(self) -> Self:
         """Tags that may be shown to other members."""
         return self.active().filter(sensitive=False)
 
@@ -287,7 +299,9 @@ class Profile(models.Model):
     institution = models.CharField("institution or school", max_length=160, blank=True)
     city = models.CharField(max_length=100, blank=True)
     region = models.CharField("state or region", max_length=100, blank=True)
-    country = CountryField(blank=True)
+    # Read as a Country (code and name): the stubs' plugin would type a CharField
+    # subclass as str.
+    country: "models.CharField[Country | str, Country]" = CountryField(blank=True)
     time_zone = models.CharField(
         "time zone", max_length=64, default="UTC", validators=[validate_timezone]
     )
@@ -365,6 +379,12 @@ class Profile(models.Model):
             ),
         ]
 
+    # Set by profiles.selectors on the members it lists (its prefetches' to_attr
+    # and the directory's cards), and only there.
+    public_interests: list["Interest"]
+    goal_list: list["MemberGoal"]
+    card_tags: list[str]
+
     def __str__(self) -> str:
         return self.name
 
@@ -375,7 +395,7 @@ class Profile(models.Model):
     def name(self) -> str:
         return self.display_name or "New member"
 
-    def is_paused(self, today=None) -> bool:
+    def is_paused(self, today: date | None = None) -> bool:
         """Paused either by frequency or until a future date."""
         today = today or timezone.localdate()
         if self.intro_frequency == self.Frequency.PAUSED:

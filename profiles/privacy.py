@@ -153,7 +153,7 @@ def _profile(profile: Profile) -> dict:
     return {
         "display_name": profile.display_name,
         "role": profile.get_role_display() if profile.role else "",
-        "specialty": profile.specialty.name if profile.specialty_id else "",
+        "specialty": profile.specialty.name if profile.specialty else "",
         "career_stage": (
             profile.get_career_stage_display() if profile.career_stage else ""
         ),
@@ -212,7 +212,7 @@ def profiles_export(*, profile: Profile) -> dict:
             {
                 "direction": goal.get_direction_display(),
                 "kind": goal.kind.name,
-                "interest": goal.interest.name if goal.interest_id else None,
+                "interest": goal.interest.name if goal.interest else None,
                 "added_at": goal.created_at,
             }
             for goal in profile.goals.select_related("kind", "interest")

@@ -5,6 +5,7 @@ import json
 import re
 from dataclasses import dataclass
 from functools import cached_property
+from typing import TypedDict, cast
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery
@@ -129,7 +130,9 @@ def tag_query(raw: str) -> str:
     return " ".join(raw.replace("\x00", " ").split())[:80]
 
 
-def interest_search(*, query: str, exclude_profile: Profile | None = None, limit=12):
+def interest_search(
+    *, query: str, exclude_profile: Profile | None = None, limit: int = 12
+) -> QuerySet[Interest]:
     """Active tags with a word starting with the query, names matching first.
 
     Matching at word starts keeps "AI" from finding "Department chair". A tag's
@@ -177,8 +180,8 @@ def _whole_alias(query: str) -> str:
 
 def popular_interests_by_category(
     *, per_category: int = 6, public_only: bool = False
-) -> list[InterestCategory]:
-    """Each category with its most-picked active tags as `.popular` (two queries)."""
+) -> list[tuple[InterestCategory, list[Interest]]]:
+    """Each category that has active tags, with its most-picked ones (two queries)."""
     categories = list(InterestCategory.objects.all())
     tags = Interest.objects.public() if public_only else Interest.objects.active()
     tags = tags.annotate(member_count=Count("member_links")).order_by(
@@ -189,12 +192,14 @@ def popular_interests_by_category(
         bucket = by_category.setdefault(tag.category_id, [])
         if len(bucket) < per_category:
             bucket.append(tag)
-    for category in categories:
-        category.popular = by_category.get(category.pk, [])
-    return [c for c in categories if c.popular]
+    return [
+        (category, by_category[category.pk])
+        for category in categories
+        if by_category.get(category.pk)
+    ]
 
 
-def public_interests_prefetch() -> Prefetch:
+def public_interests_prefetch() -> "Prefetch[str, QuerySet[Interest], str]":
     return Prefetch(
         "interests",
         queryset=Interest.objects.public().order_by("name"),
@@ -202,7 +207,7 @@ def public_interests_prefetch() -> Prefetch:
     )
 
 
-def _goals_prefetch() -> Prefetch:
+def _goals_prefetch() -> "Prefetch[str, QuerySet[MemberGoal], str]":
     return Prefetch(
         "goals",
         queryset=MemberGoal.objects.select_related("kind", "interest"),
@@ -382,7 +387,7 @@ def directory_profiles(
     )
 
 
-def _search_key(*criteria) -> str:
+def _search_key(*criteria: object) -> str:
     """The same search by anyone: a viewer's own connections change a count by a
     handful, which matters nowhere near the cap."""
     return hashlib.sha256(json.dumps(criteria, sort_keys=True).encode()).hexdigest()
@@ -403,15 +408,21 @@ def _directory_tag_filters() -> tuple[FilterCategory, ...]:
     return tuple(
         FilterCategory(
             name=category.name,
-            tags=tuple(
-                (tag.slug, tag.name, " ".join(tag.aliases)) for tag in category.popular
-            ),
+            tags=tuple((tag.slug, tag.name, " ".join(tag.aliases)) for tag in popular),
         )
-        for category in popular_interests_by_category(per_category=50, public_only=True)
+        for category, popular in popular_interests_by_category(
+            per_category=50, public_only=True
+        )
     )
 
 
-def directory_filters() -> dict:
+class DirectoryFilters(TypedDict):
+    categories: tuple[FilterCategory, ...]
+    specialties: QuerySet[Specialty, tuple[str, str]]  # (slug, name)
+    goal_kinds: QuerySet[GoalKind, tuple[str, str]]  # (slug, name)
+
+
+def directory_filters() -> DirectoryFilters:
     """The choices for the directory's filter form, as plain values.
 
     The most-picked tags are counted over every member's interests (a scan of the
@@ -421,10 +432,14 @@ def directory_filters() -> dict:
     member query itself.
     """
     return {
-        "categories": cache.get_or_set(
-            DIRECTORY_FILTERS_CACHE_KEY,
-            _directory_tag_filters,
-            DIRECTORY_FILTERS_CACHE_SECONDS,
+        # The cache holds what the function returned.
+        "categories": cast(
+            tuple[FilterCategory, ...],
+            cache.get_or_set(
+                DIRECTORY_FILTERS_CACHE_KEY,
+                _directory_tag_filters,
+                DIRECTORY_FILTERS_CACHE_SECONDS,
+            ),
         ),
         "specialties": Specialty.objects.active().values_list("slug", "name"),
         "goal_kinds": GoalKind.objects.active().values_list("slug", "name"),
@@ -456,10 +471,10 @@ def _picker_popular() -> tuple[PopularCategory, ...]:
                 PopularTag(
                     pk=tag.pk, slug=tag.slug, name=tag.name, description=tag.description
                 )
-                for tag in category.popular
+                for tag in popular
             ),
         )
-        for category in popular_interests_by_category()
+        for category, popular in popular_interests_by_category()
     )
 
 
@@ -469,8 +484,11 @@ def picker_popular() -> tuple[PopularCategory, ...]:
     Counted over the whole link table like the directory's filters, and cached and
     cleared with them. Every member sees the same list; the picker hides their own.
     """
-    return cache.get_or_set(
-        PICKER_POPULAR_CACHE_KEY, _picker_popular, DIRECTORY_FILTERS_CACHE_SECONDS
+    return cast(
+        tuple[PopularCategory, ...],
+        cache.get_or_set(
+            PICKER_POPULAR_CACHE_KEY, _picker_popular, DIRECTORY_FILTERS_CACHE_SECONDS
+        ),
     )
 
 

@@ -1,7 +1,7 @@
 """Writes to member profiles and the interest taxonomy."""
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import date, datetime
 
 from django.conf import settings
 from django.core.cache import cache
@@ -102,7 +102,7 @@ def profile_complete_onboarding(*, profile: Profile) -> None:
 
 
 @transaction.atomic
-def profile_pause(*, profile: Profile, until=None) -> Profile:
+def profile_pause(*, profile: Profile, until: date | None = None) -> Profile:
     """Pause introductions until a date, or indefinitely when no date is given."""
     validate_pause_end(until)
     if until is None:
@@ -128,7 +128,7 @@ def profile_resume(*, profile: Profile) -> Profile:
 
 @transaction.atomic
 def address_suppress(
-    *, email: str, reason: str, detail: str = "", now=None
+    *, email: str, reason: str, detail: str = "", now: datetime | None = None
 ) -> tuple[SuppressedAddress, bool]:
     """Stop all email to an address the provider reported dead or unwilling.
 
@@ -156,7 +156,7 @@ def address_suppress(
 
 
 @transaction.atomic
-def address_confirmed(*, user: User, email: str, now=None) -> None:
+def address_confirmed(*, user: User, email: str, now: datetime | None = None) -> None:
     """A member proved they read an address again (allauth's confirmation).
 
     That address is deliverable again, whatever was reported before; and when the
@@ -391,7 +391,9 @@ class SelfBlock(ValueError):
 
 
 @transaction.atomic
-def block_create(*, blocker: Profile, blocked: Profile, now=None) -> Block:
+def block_create(
+    *, blocker: Profile, blocked: Profile, now: datetime | None = None
+) -> Block:
     """One member never wants to be introduced to the other, either way.
 
     Blocking twice is harmless. The blocked member is told nothing. What a block

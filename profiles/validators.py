@@ -1,4 +1,5 @@
 import unicodedata
+from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -37,7 +38,7 @@ def validate_npi(value: str) -> None:
         )
 
 
-def validate_pause_end(value) -> None:
+def validate_pause_end(value: date | None) -> None:
     """A pause ends on a future date, or not at all (None)."""
     if value is not None and value <= timezone.localdate():
         raise ValidationError(

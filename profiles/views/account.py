@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from .. import privacy
+from ..http import MemberRequest
 from ..ratelimits import member_rate_limit
 from .common import own_profile
 
@@ -19,7 +20,7 @@ from .common import own_profile
 @require_http_methods(["GET", "POST"])
 @login_required
 @member_rate_limit("profile_edit")
-def data_export(request: HttpRequest) -> HttpResponse:
+def data_export(request: MemberRequest) -> HttpResponse:
     """Everything Grapevyne holds about the member, as a JSON file download."""
     data = privacy.member_export(profile=own_profile(request))
     filename = f"grapevyne-export-{timezone.localdate():%Y-%m-%d}.json"
@@ -54,7 +55,7 @@ class AccountDeleteForm(forms.Form):
 @require_http_methods(["GET", "POST"])
 @login_required
 @member_rate_limit("profile_edit")
-def account_delete(request: HttpRequest) -> HttpResponse:
+def account_delete(request: MemberRequest) -> HttpResponse:
     form = AccountDeleteForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         privacy.member_delete(user=request.user)

@@ -5,10 +5,11 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from .. import services
+from ..http import MemberRequest
 from ..models import Profile
 
 
-def own_profile(request: HttpRequest) -> Profile:
+def own_profile(request: MemberRequest) -> Profile:
     return services.profile_get_or_create(user=request.user)
 
 

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from .. import selectors, services
 from ..forms import PauseForm
+from ..http import MemberRequest
 from ..ratelimits import member_rate_limit
 from .common import own_profile
 
@@ -21,7 +22,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @login_required
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: MemberRequest) -> HttpResponse:
     profile = own_profile(request)
     return render(
         request,
@@ -39,7 +40,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @require_POST
 @login_required
 @member_rate_limit("profile_edit")
-def pause(request: HttpRequest) -> HttpResponse:
+def pause(request: MemberRequest) -> HttpResponse:
     profile = own_profile(request)
     form = PauseForm(request.POST)
     if form.is_valid():
@@ -52,14 +53,14 @@ def pause(request: HttpRequest) -> HttpResponse:
             else "Introductions are paused until you resume them.",
         )
     else:
-        messages.error(request, form.errors["until"][0])
+        messages.error(request, str(form.errors["until"][0]))
     return redirect("dashboard")
 
 
 @require_POST
 @login_required
 @member_rate_limit("profile_edit")
-def resume(request: HttpRequest) -> HttpResponse:
+def resume(request: MemberRequest) -> HttpResponse:
     services.profile_resume(profile=own_profile(request))
     messages.success(request, "Welcome back: introductions are on again.")
     return redirect("dashboard")

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
@@ -13,16 +13,24 @@ from django.views.decorators.http import require_GET
 from .. import selectors
 from ..forms import DirectorySearchForm
 from ..htmx import announce, varies_on_htmx
+from ..http import MemberRequest
 from ..models import Interest
+from ..selectors import DirectoryResults
 
 
 class DirectoryPaginator(Paginator):
     """Counts matches only up to DIRECTORY_COUNT_CAP: counting a broad search
     exactly means reading every listed member on every page view."""
 
+    def __init__(self, results: DirectoryResults, per_page: int) -> None:
+        # Paginator reads only slices of its list once count is given; the stubs'
+        # protocol also asks for len(), iteration and int indexes.
+        super().__init__(results, per_page)  # type: ignore[arg-type]
+        self.results = results
+
     @cached_property
     def count(self) -> int:
-        return self.object_list.count_up_to(settings.DIRECTORY_COUNT_CAP)
+        return self.results.count_up_to(settings.DIRECTORY_COUNT_CAP)
 
     @property
     def is_capped(self) -> bool:
@@ -32,7 +40,7 @@ class DirectoryPaginator(Paginator):
 @varies_on_htmx
 @require_GET
 @login_required
-def directory(request: HttpRequest) -> HttpResponse:
+def directory(request: MemberRequest) -> HttpResponse:
     form = DirectorySearchForm(request.GET)
     form.is_valid()
     data = form.cleaned_data
@@ -43,9 +51,8 @@ def directory(request: HttpRequest) -> HttpResponse:
         specialty_slug=data.get("specialty", ""),
         goal_slug=data.get("goal", ""),
     )
-    page = DirectoryPaginator(profiles, settings.DIRECTORY_PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    paginator = DirectoryPaginator(profiles, settings.DIRECTORY_PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
     query_string = request.GET.copy()
     query_string.pop("page", None)
     context = {
@@ -61,7 +68,7 @@ def directory(request: HttpRequest) -> HttpResponse:
         and not request.htmx.history_restore_request
     ):
         response = render(request, "profiles/directory.html#results", context)
-        return announce(response, _directory_count(page.paginator))
+        return announce(response, _directory_count(paginator))
     context |= selectors.directory_filters()
     return render(request, "profiles/directory.html", context)
 
@@ -74,7 +81,7 @@ def _directory_count(paginator: DirectoryPaginator) -> str:
 
 @require_GET
 @login_required
-def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def member_detail(request: MemberRequest, pk: int) -> HttpResponse:
     profile = selectors.profile_for_member(viewer=request.user, pk=pk)
     if profile is None:
         return render(request, "profiles/member_missing.html", status=404)
@@ -98,10 +105,10 @@ def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 @login_required
-def interest_detail(request: HttpRequest, slug: str) -> HttpResponse:
+def interest_detail(request: MemberRequest, slug: str) -> HttpResponse:
     """A tag's address: the directory filtered on it; merged tags redirect."""
     interest = get_object_or_404(Interest, slug=slug, sensitive=False)
-    if interest.merged_into_id:
+    if interest.merged_into is not None:
         return redirect(interest.merged_into, permanent=True)
     if interest.status != Interest.Status.ACTIVE:
         return render(

@@ -2,7 +2,7 @@
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -10,12 +10,13 @@ from django.views.decorators.http import require_POST
 from .. import services
 from ..forms import GoalForm
 from ..htmx import announce, varies_on_htmx
+from ..http import MemberRequest
 from ..models import MemberGoal, Profile
 from ..ratelimits import member_rate_limit
 from .common import onboarding_steps, own_profile, safe_next_url
 
 
-def _get_own_goal(request: HttpRequest, pk: int) -> MemberGoal:
+def _get_own_goal(request: MemberRequest, pk: int) -> MemberGoal:
     """A goal the signed-in member may change: their own, else 404."""
     return get_object_or_404(MemberGoal, pk=pk, profile__user=request.user)
 
@@ -34,7 +35,7 @@ def goals_context(
 
 
 def _render_goals(
-    request: HttpRequest, profile: Profile, *, form=None, status=200
+    request: MemberRequest, profile: Profile, *, form=None, status=200
 ) -> HttpResponse:
     context = goals_context(
         profile, next_url=safe_next_url(request, reverse("profile_goals")), form=form
@@ -53,8 +54,9 @@ def _goal_words(goal: MemberGoal) -> str:
 @require_POST
 @login_required
 @member_rate_limit("profile_edit")
-def goal_add(request: HttpRequest) -> HttpResponse:
+def goal_add(request: MemberRequest) -> HttpResponse:
     profile = own_profile(request)
+    form: GoalForm | None
     form = GoalForm(request.POST, profile=profile)
     goal = None
     if form.is_valid():
@@ -87,7 +89,7 @@ def goal_add(request: HttpRequest) -> HttpResponse:
 @require_POST
 @login_required
 @member_rate_limit("profile_edit")
-def goal_remove(request: HttpRequest, pk: int) -> HttpResponse:
+def goal_remove(request: MemberRequest, pk: int) -> HttpResponse:
     goal = _get_own_goal(request, pk)
     words = _goal_words(goal)
     services.member_goal_remove(goal=goal)

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
@@ -14,13 +14,14 @@ from django.views.decorators.http import require_GET, require_POST
 from .. import selectors, services
 from ..forms import InterestChoiceForm, SuggestInterestForm
 from ..htmx import announce, varies_on_htmx
+from ..http import MemberRequest
 from ..models import Profile
 from ..ratelimits import member_rate_limit
 from .common import own_profile, safe_next_url
 
 
 def picker_context(
-    request: HttpRequest,
+    request: MemberRequest,
     profile: Profile,
     *,
     next_url: str,
@@ -45,7 +46,7 @@ def picker_context(
     }
 
 
-def _tag_query(request: HttpRequest) -> str:
+def _tag_query(request: MemberRequest) -> str:
     """The tag search being made: adding or removing a tag posts it along, so
     the results stay on screen while the member picks several."""
     return selectors.tag_query(request.POST.get("q") or request.GET.get("q", ""))
@@ -56,7 +57,7 @@ def _with_query(url: str, query: str) -> str:
 
 
 def _render_picker(
-    request: HttpRequest, profile: Profile, *, status: int = 200, **kwargs
+    request: MemberRequest, profile: Profile, *, status: int = 200, **kwargs
 ) -> HttpResponse:
     next_url = safe_next_url(request, reverse("profile_interests"))
     context = picker_context(request, profile, next_url=next_url, **kwargs)
@@ -68,7 +69,7 @@ def _render_picker(
 @varies_on_htmx
 @require_GET
 @login_required
-def interest_search(request: HttpRequest) -> HttpResponse:
+def interest_search(request: MemberRequest) -> HttpResponse:
     query = _tag_query(request)
     if not request.htmx:
         url = safe_next_url(request, reverse("profile_interests"))
@@ -95,7 +96,7 @@ def interest_search(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _interest_change(request: HttpRequest, change, done: str) -> HttpResponse:
+def _interest_change(request: MemberRequest, change, done: str) -> HttpResponse:
     profile = own_profile(request)
     form = InterestChoiceForm(request.POST)
     error = None
@@ -105,7 +106,7 @@ def _interest_change(request: HttpRequest, change, done: str) -> HttpResponse:
         except ValidationError as exc:
             error = exc.messages[0]
     else:
-        error = form.errors["interest"][0]
+        error = str(form.errors["interest"][0])
     if error:
         messages.error(request, error)
     if request.htmx:
@@ -125,7 +126,7 @@ def _interest_change(request: HttpRequest, change, done: str) -> HttpResponse:
 @require_POST
 @login_required
 @member_rate_limit("profile_edit")
-def interest_add(request: HttpRequest) -> HttpResponse:
+def interest_add(request: MemberRequest) -> HttpResponse:
     return _interest_change(request, services.member_interest_add, "Added")
 
 
@@ -133,7 +134,7 @@ def interest_add(request: HttpRequest) -> HttpResponse:
 @require_POST
 @login_required
 @member_rate_limit("profile_edit")
-def interest_remove(request: HttpRequest) -> HttpResponse:
+def interest_remove(request: MemberRequest) -> HttpResponse:
     return _interest_change(request, services.member_interest_remove, "Removed")
 
 
@@ -142,8 +143,9 @@ def interest_remove(request: HttpRequest) -> HttpResponse:
 @login_required
 @member_rate_limit("tag_suggest")
 @member_rate_limit("profile_edit")
-def interest_suggest(request: HttpRequest) -> HttpResponse:
+def interest_suggest(request: MemberRequest) -> HttpResponse:
     profile = own_profile(request)
+    form: SuggestInterestForm | None
     form = SuggestInterestForm(request.POST)
     if form.is_valid():
         try:
@@ -162,6 +164,6 @@ def interest_suggest(request: HttpRequest) -> HttpResponse:
         )
     if form is not None:
         for error in form.errors.values():
-            messages.error(request, error[0])
+            messages.error(request, str(error[0]))
     url = safe_next_url(request, reverse("profile_interests"))
     return redirect(_with_query(url, _tag_query(request)))

@@ -3,12 +3,13 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from .. import services
+from ..http import MemberRequest
 from ..ratelimits import member_rate_limit
 from .common import onboarding_steps, own_profile
 from .goals import goals_context
@@ -18,7 +19,7 @@ from .profile import about_page
 
 @require_GET
 @login_required
-def onboarding_start(request: HttpRequest) -> HttpResponse:
+def onboarding_start(request: MemberRequest) -> HttpResponse:
     profile = own_profile(request)
     if not profile.role:
         return redirect("onboarding_about")
@@ -30,7 +31,7 @@ def onboarding_start(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @login_required
 @member_rate_limit("profile_edit")
-def onboarding_about(request: HttpRequest) -> HttpResponse:
+def onboarding_about(request: MemberRequest) -> HttpResponse:
     return about_page(
         request,
         template="profiles/onboarding_about.html",
@@ -42,7 +43,7 @@ def onboarding_about(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def onboarding_interests(request: HttpRequest) -> HttpResponse:
+def onboarding_interests(request: MemberRequest) -> HttpResponse:
     profile = own_profile(request)
     if request.method == "POST":
         if profile.member_interests.count() < settings.MIN_INTERESTS:
@@ -60,7 +61,7 @@ def onboarding_interests(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def onboarding_goals(request: HttpRequest) -> HttpResponse:
+def onboarding_goals(request: MemberRequest) -> HttpResponse:
     profile = own_profile(request)
     if request.method == "POST":
         if profile.member_interests.count() < settings.MIN_INTERESTS:

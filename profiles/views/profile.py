@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
@@ -15,6 +15,7 @@ from ..forms import (
     PreferencesForm,
     PrivacyForm,
 )
+from ..http import MemberRequest
 from ..ratelimits import member_rate_limit
 from .common import own_profile
 from .goals import goals_context
@@ -22,7 +23,7 @@ from .interests import picker_context
 
 
 def about_page(
-    request: HttpRequest,
+    request: MemberRequest,
     *,
     template: str,
     success_url: str,
@@ -44,7 +45,7 @@ def about_page(
 @require_http_methods(["GET", "POST"])
 @login_required
 @member_rate_limit("profile_edit")
-def profile_edit(request: HttpRequest) -> HttpResponse:
+def profile_edit(request: MemberRequest) -> HttpResponse:
     return about_page(
         request,
         template="profiles/profile_edit.html",
@@ -56,7 +57,7 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @login_required
 @member_rate_limit("profile_edit")
-def profile_preferences(request: HttpRequest) -> HttpResponse:
+def profile_preferences(request: MemberRequest) -> HttpResponse:
     profile = own_profile(request)
     form = PreferencesForm(request.POST or None, instance=profile, prefix="prefs")
     windows = CallWindowFormSet(
@@ -78,7 +79,7 @@ def profile_preferences(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @login_required
 @member_rate_limit("profile_edit")
-def profile_privacy(request: HttpRequest) -> HttpResponse:
+def profile_privacy(request: MemberRequest) -> HttpResponse:
     profile = own_profile(request)
     form = PrivacyForm(request.POST or None, instance=profile)
     if request.method == "POST" and form.is_valid():
@@ -94,7 +95,7 @@ def profile_privacy(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @login_required
-def profile_interests(request: HttpRequest) -> HttpResponse:
+def profile_interests(request: MemberRequest) -> HttpResponse:
     profile = own_profile(request)
     context = picker_context(request, profile, next_url=reverse("profile_interests"))
     context["tab"] = "interests"
@@ -103,7 +104,7 @@ def profile_interests(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @login_required
-def profile_goals(request: HttpRequest) -> HttpResponse:
+def profile_goals(request: MemberRequest) -> HttpResponse:
     profile = own_profile(request)
     context = goals_context(profile, next_url=reverse("profile_goals"))
     context["tab"] = "goals"

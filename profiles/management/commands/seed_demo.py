@@ -558,7 +558,7 @@ def _specialty(
 
 
 def _interests(
-    rng: random.Random, stage: str, personas: Sequence[Persona], cat: Catalogue
+    rng: random.Random, stage: Stage, personas: Sequence[Persona], cat: Catalogue
 ) -> list[Interest]:
     unsuited = NOT_FOR_STAGE.get(stage, set())
     chosen: dict[int, Interest] = {}
@@ -589,7 +589,7 @@ def _interests(
 
 def _goals(
     rng: random.Random,
-    stage: str,
+    stage: Stage,
     personas: Sequence[Persona],
     interests: list[Interest],
     cat: Catalogue,
@@ -675,7 +675,7 @@ _YEARS = {
 def _bio(
     rng: random.Random,
     role: str,
-    stage: str,
+    stage: Stage,
     spec: Specialty | None,
     city: City,
     persona: Persona,
