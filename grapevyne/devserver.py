@@ -30,6 +30,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 from urllib.parse import quote
 
 from honcho.environ import parse_procfile
@@ -117,13 +118,19 @@ def local_redis_installed() -> bool:
 # --- Starting services ----------------------------------------------------------------
 
 
+class EmbeddedPostgres(Protocol):
+    """What this module uses of pgserver's server (pgserver ships no types)."""
+
+    def cleanup(self) -> None: ...
+
+
 @dataclass
 class Services:
     database_url: str = ""
     redis_url: str = ""
     notes: list[str] = field(default_factory=list)
     # Embedded services this process started and must stop on the way out.
-    pg_server: object | None = None
+    pg_server: EmbeddedPostgres | None = None
     redis_process: subprocess.Popen | None = None
 
     def stop(self) -> None:
@@ -350,10 +357,12 @@ def ensure_database(database_url: str) -> bool:
     """Create the database named in the URL unless it exists; True if created."""
     import psycopg
     from psycopg import sql
+    from psycopg.conninfo import make_conninfo
 
     params = connection_params(database_url)
     name = params.pop("dbname")
-    with psycopg.connect(**params, dbname="postgres", autocommit=True) as conn:
+    conninfo = make_conninfo(**params, dbname="postgres")
+    with psycopg.connect(conninfo, autocommit=True) as conn:
         found = conn.execute(
             "SELECT 1 FROM pg_database WHERE datname = %s", [name]
         ).fetchone()

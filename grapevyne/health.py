@@ -104,7 +104,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
         else:
             checks[name] = _run(name, check)
     failed = [name for name, result in checks.items() if not result["ok"]]
-    body = {"status": "fail" if failed else "ok", "checks": checks}
+    body: dict[str, object] = {"status": "fail" if failed else "ok", "checks": checks}
     if failed:
         body["failed"] = failed
     return JsonResponse(body, status=503 if failed else 200)

@@ -19,7 +19,7 @@ def exposure_concentration(
     total = sum(value * count for value, count in bins)
     if n == 0 or total == 0:
         return 0.0, 0, 0.0
-    weighted, rank = 0, 0
+    weighted, rank = 0.0, 0
     for value, count in bins:
         # Ranks rank+1 .. rank+count all hold this value; their sum, halved.
         weighted += value * count * (2 * rank + count + 1) / 2

@@ -24,6 +24,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -60,13 +61,13 @@ class RollupResult:
     seconds: dict[str, float] = field(default_factory=dict)
 
 
-def _execute(sql: str, params: dict | None = None) -> list[tuple]:
+def _execute(sql: str, params: dict[str, Any] | None = None) -> list[tuple[Any, ...]]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params or {})
         return cursor.fetchall() if cursor.description else []
 
 
-def _temp_table(name: str, select: str, params: dict | None = None) -> None:
+def _temp_table(name: str, select: str, params: dict[str, Any] | None = None) -> None:
     """A temporary table of a query's rows, gone at the end of the transaction."""
     _execute(f"DROP TABLE IF EXISTS {name}")
     _execute(f"CREATE TEMP TABLE {name} ON COMMIT DROP AS {select}", params)
@@ -541,9 +542,10 @@ def insights_rollup(*, full: bool = False) -> RollupResult:
     started = timezone.now()
     seconds: dict[str, float] = {}
     state, _ = Rollup.objects.select_for_update().get_or_create(pk=1)
-    full = full or state.watermark is None
+    watermark = None if full else state.watermark
+    full = watermark is None
     with _timed(seconds, "find"):
-        if full:
+        if watermark is None:
             rounds, weeks = _all_keys()
             # DELETE, not TRUNCATE: the page goes on reading the old rows until
             # the run commits, where TRUNCATE would make it wait for the run.
@@ -551,7 +553,7 @@ def insights_rollup(*, full: bool = False) -> RollupResult:
                 _execute(f"DELETE FROM insights_{table}")
             members = -1
         else:
-            rounds, weeks, members = _dirty_since(state.watermark - OVERLAP)
+            rounds, weeks, members = _dirty_since(watermark - OVERLAP)
     with _timed(seconds, "facts"):
         if rounds or weeks:
             _collect_facts(rounds, weeks, full=full)

@@ -12,6 +12,7 @@ from urllib.parse import urlsplit, urlunsplit
 import psycopg
 import pytest
 from psycopg import sql
+from psycopg.conninfo import make_conninfo
 
 from grapevyne import devserver
 from grapevyne.redis_urls import cache_url_for
@@ -123,14 +124,16 @@ def scratch_database_url():
     yield url, name
     params = devserver.connection_params(url)
     params.pop("dbname")
-    with psycopg.connect(**params, dbname="postgres", autocommit=True) as conn:
+    with psycopg.connect(
+        make_conninfo(**params, dbname="postgres"), autocommit=True
+    ) as conn:
         conn.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
 
 
 def _database_exists(url: str, name: str) -> bool:
     params = devserver.connection_params(url)
     params.pop("dbname")
-    with psycopg.connect(**params, dbname="postgres") as conn:
+    with psycopg.connect(make_conninfo(**params, dbname="postgres")) as conn:
         row = conn.execute(
             "SELECT 1 FROM pg_database WHERE datname = %s", [name]
         ).fetchone()

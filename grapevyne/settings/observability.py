@@ -1,12 +1,14 @@
 """Logs, /healthz and error reporting."""
 
+from typing import Any
+
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import DEBUG
 from .celery import CELERY_BROKER_URL
 from .environment import env
 
-LOGGING = {
+LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
