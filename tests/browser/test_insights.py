@@ -189,9 +189,6 @@ def test_the_page_passes_axe_and_is_what_the_readme_shows(
     )
 
 
-@pytest.mark.skip(
-    reason="hangs in headless Chromium since the learning page landed (issue 13)"
-)
 def test_the_learning_section_passes_axe_and_offers_a_dry_run(new_page, axe):
     from matching.models import WeightVersion
 
@@ -232,6 +229,7 @@ def test_the_learning_section_passes_axe_and_offers_a_dry_run(new_page, axe):
     user.totp_secret = generate_totp_secret()
     TOTP.activate(user, user.totp_secret)
 
+    # The page works without JavaScript...
     page = new_page(java_script_enabled=False)
     _log_in(page, user)
     page.goto("/insights/")
@@ -244,7 +242,15 @@ def test_the_learning_section_passes_axe_and_offers_a_dry_run(new_page, axe):
     assert chart.bounding_box()["height"] > 100
     expect(page.get_by_role("cell", name="100.0 %").first).to_be_visible()
     expect(page.get_by_text("0.728 fitted, 0.649 weights then in use")).to_be_visible()
-    axe.check(page)
     expect(
         page.get_by_role("button", name=f"Dry run v{version.pk} on the next round")
     ).to_be_visible()
+    # ...but axe is a script: in a page without JavaScript Playwright's evaluate
+    # never returns (this test hung there), so axe reads the page with it on, in
+    # the same session (a second sign-in could not reuse the authenticator code).
+    cookies = page.context.cookies()
+    page = new_page()
+    page.context.add_cookies(cookies)
+    page.goto("/insights/learning/")
+    page.wait_for_load_state("networkidle")
+    axe.check(page)
