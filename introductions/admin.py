@@ -1,4 +1,5 @@
 from collections import defaultdict
+from typing import ClassVar
 
 from django.contrib import admin, messages
 from django.db.models import Case, IntegerField, Value, When
@@ -99,7 +100,13 @@ class IntroductionAdmin(admin.ModelAdmin):
         "connected_at",
         "closed_at",
     )
-    list_filter = ("state", "a_decline_reason", "b_decline_reason", "offered_at")
+    # Typed wide enough for the matching app's admin to add its round filter.
+    list_filter: ClassVar[tuple[str | type[admin.ListFilter], ...]] = (
+        "state",
+        "a_decline_reason",
+        "b_decline_reason",
+        "offered_at",
+    )
     list_select_related = ("member_a", "member_b")
     search_fields = ("member_a__display_name", "member_b__display_name")
     date_hierarchy = "created_at"

@@ -42,8 +42,13 @@ def _queue_dry_run() -> None:
 
 class RoundPairInline(admin.TabularInline):
     model = RoundPair
-    fields = ["member_a", "member_b", "score_display", "why", "intro_link"]
-    readonly_fields = fields
+    fields = readonly_fields = (
+        "member_a",
+        "member_b",
+        "score_display",
+        "why",
+        "intro_link",
+    )
     extra = 0
     can_delete = False
     show_change_link = False
@@ -75,8 +80,7 @@ class RoundPairInline(admin.TabularInline):
 
 class LeftOutInline(admin.TabularInline):
     model = LeftOut
-    fields = ["member", "reason"]
-    readonly_fields = fields
+    fields = readonly_fields = ("member", "reason")
     extra = 0
     can_delete = False
     max_num = 0
@@ -87,8 +91,8 @@ class LeftOutInline(admin.TabularInline):
 
 class RoundBlockInline(admin.TabularInline):
     model = RoundBlock
-    fields = ["block", "start", "stop", "candidates", "seconds", "seconds_write"]
-    readonly_fields = [*fields, "done_at"]
+    fields = ("block", "start", "stop", "candidates", "seconds", "seconds_write")
+    readonly_fields = (*fields, "done_at")
     extra = 0
     can_delete = False
     max_num = 0

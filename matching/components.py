@@ -28,7 +28,9 @@ from .scoring import Population, Weights, idf
 from .windows import WindowSets
 
 
-def _member_weights(pop: Population, rows: np.ndarray, idf_w: np.ndarray):
+def _member_weights(
+    pop: Population, rows: np.ndarray, idf_w: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """CSR entries of the given members: (row of the entry, tag, float32 weight),
     and per member its start and length within them."""
     indptr = np.asarray(pop.tag_indptr, np.int64)
@@ -104,7 +106,9 @@ def goal_units(pop: Population, pairs: np.ndarray, max_kinds: int) -> np.ndarray
     cap = max(0, int(max_kinds))
     # Without a kind tied to a topic on both sides, each complementary kind is
     # worth exactly UNTIED: one goal of it is about nothing in particular.
-    units = UNTIED * np.minimum(np.bitwise_count(cross).astype(np.int64), cap)
+    units: np.ndarray = UNTIED * np.minimum(
+        np.bitwise_count(cross).astype(np.int64), cap
+    )
     category = pop.categories()
     for p in np.flatnonzero(cross_t).tolist():
         a, b = int(i[p]), int(j[p])

@@ -88,7 +88,10 @@ class Logistic:
 
     def logit(self, x: np.ndarray) -> np.ndarray:
         x = np.asarray(x, np.float64)
-        return self.intercept + (x[:, None] if x.ndim == 1 else x) @ self.coef
+        logit: np.ndarray = (
+            self.intercept + (x[:, None] if x.ndim == 1 else x) @ self.coef
+        )
+        return logit
 
     def predict(self, x: np.ndarray) -> np.ndarray:
         return 1.0 / (1.0 + np.exp(-self.logit(x)))
@@ -105,7 +108,7 @@ def fit_logistic(
     n, d = x.shape
     design = np.column_stack([np.ones(n), x])
 
-    def loss(theta):
+    def loss(theta: np.ndarray) -> tuple[float, np.ndarray]:
         z = design @ theta
         value = np.mean(np.logaddexp(0.0, z) - y * z)
         value += 0.5 * ridge * float(theta[1:] @ theta[1:])
@@ -214,8 +217,8 @@ class FitReport:
     current: Judged
     current_weights: dict[str, float] = field(default_factory=dict)
 
-    def to_json(self) -> dict:
-        def judged(j: Judged) -> dict:
+    def to_json(self) -> dict[str, object]:
+        def judged(j: Judged) -> dict[str, object]:
             return {
                 "auc": round(j.auc, 4),
                 "log_loss": round(j.log_loss, 4),

@@ -85,7 +85,7 @@ def common_threshold(n: int, share: float, min_members: int) -> int:
 
 
 @njit(cache=True)
-def _rare_filter(indptr, indices, rare):
+def _rare_filter(indptr, indices, rare):  # type: ignore[no-untyped-def]  # numba kernel
     n = len(indptr) - 1
     bloom = np.zeros(n, np.uint64)
     for i in range(n):
@@ -115,7 +115,7 @@ def rare_tags(
 
 
 @njit(cache=True, inline="always")
-def shares_rare_tag(i, j, indptr, indices, rare, bloom):
+def shares_rare_tag(i, j, indptr, indices, rare, bloom):  # type: ignore[no-untyped-def]  # numba kernel
     if bloom[i] & bloom[j] == 0:
         return False
     # Rarely reached (the filter rules most pairs out) and over a dozen tags
@@ -130,7 +130,7 @@ def shares_rare_tag(i, j, indptr, indices, rare, bloom):
 
 
 @njit(cache=True, inline="always")
-def _direction_units(s, o, bit, gptr, gkind, gseek, gtag, tag_cat):
+def _direction_units(s, o, bit, gptr, gkind, gseek, gtag, tag_cat):  # type: ignore[no-untyped-def]  # numba kernel
     """Best units of kind ``bit`` sought by member s and offered by member o."""
     best = 0
     for g in range(gptr[s], gptr[s + 1]):
@@ -159,7 +159,7 @@ def _direction_units(s, o, bit, gptr, gkind, gseek, gtag, tag_cat):
 
 
 @njit(cache=True)
-def goal_units(i, j, seeks, offers, cap, gptr, gkind, gseek, gtag, tag_cat):
+def goal_units(i, j, seeks, offers, cap, gptr, gkind, gseek, gtag, tag_cat):  # type: ignore[no-untyped-def]  # numba kernel
     """Exact goal units of (i, j), and whether one kind is worth >= UNTIED.
 
     ``seeks``/``offers`` are the members' kind masks (indexed by member).

@@ -59,7 +59,7 @@ from matching.windows import WindowSets
 
 
 @njit(cache=True)
-def _serve_waited(ea, eb, cap, ok, waited, members_in_order):
+def _serve_waited(ea, eb, cap, ok, waited, members_in_order):  # type: ignore[no-untyped-def]  # numba kernel
     """Pass 0: one intro each for members left out last round, as many as possible.
 
     A greedy matching (capacity 1, edges in priority order, pairs who can meet
@@ -145,7 +145,7 @@ def _serve_waited(ea, eb, cap, ok, waited, members_in_order):
 
 
 @njit(cache=True)
-def _greedy(ea, eb, cap, fair_first_pass, ok, first):
+def _greedy(ea, eb, cap, fair_first_pass, ok, first):  # type: ignore[no-untyped-def]  # numba kernel
     """Indices of the chosen edges (edges already in priority order).
 
     ``first``: edges chosen before (pass 0), kept and listed first. In each pass
@@ -197,7 +197,7 @@ def _greedy(ea, eb, cap, fair_first_pass, ok, first):
 
 
 @njit(cache=True)
-def _augment(ea, eb, es, ok, cap, chosen, fixed, members_in_order, budget):
+def _augment(ea, eb, es, ok, cap, chosen, fixed, members_in_order, budget):  # type: ignore[no-untyped-def]  # numba kernel
     """Serve members the greedy left out, by short augmenting paths.
 
     For an unserved member u (in fairness order) and a candidate v of u whose
@@ -326,7 +326,7 @@ def _augment(ea, eb, es, ok, cap, chosen, fixed, members_in_order, budget):
 
 
 @njit(cache=True)
-def _unique_edges(cand, score, rank):
+def _unique_edges(cand, score, rank):  # type: ignore[no-untyped-def]  # numba kernel
     """Each undirected candidate edge once (a < b), with the larger of its scores.
 
     A pair listed from both sides is kept from the row of its smaller end; the two
@@ -372,7 +372,7 @@ def _unique_edges(cand, score, rank):
 
 
 @njit(cache=True)
-def _break_ties(order, key, r_other):
+def _break_ties(order, key, r_other):  # type: ignore[no-untyped-def]  # numba kernel
     """Within runs of equal key, order by the other end's rank (insertion sort)."""
     e = len(order)
     lo = 0
@@ -477,7 +477,7 @@ def pair_round(
 
 
 @njit(cache=True)
-def _cap_shortlists(cand, score, cap, k_out, keep_row, rows_in_order):
+def _cap_shortlists(cand, score, cap, k_out, keep_row, rows_in_order):  # type: ignore[no-untyped-def]  # numba kernel
     """Trim each member's appearances in others' lists to ``cap`` (see below)."""
     n, width = cand.shape
     used = np.zeros(n, np.int64)

@@ -74,7 +74,9 @@ larger than the top-k lists. Measurements: docs/performance.md.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any, cast
 
 import numpy as np
 from numba import njit, prange, types
@@ -154,16 +156,22 @@ class Population:
 
 
 @intrinsic
-def _popcount(typingctx, x):
+def _popcount_typing(typingctx, x):  # type: ignore[no-untyped-def]  # numba typing
     """Set bits of an unsigned integer, in its own type (vectorisable in a loop)."""
-    if not isinstance(x, types.Integer) or x.signed:
+    if not isinstance(x, types.Integer) or x.signed:  # type: ignore[attr-defined]
         return None
     sig = x(x)
 
-    def codegen(context, builder, signature, args):
+    def codegen(context, builder, signature, args):  # type: ignore[no-untyped-def]
         return builder.ctpop(args[0])
 
     return sig, codegen
+
+
+# numba's stubs give an intrinsic the typing function's parameters (typingctx
+# too) and no result, and omit Integer.signed (above); in a kernel it takes the
+# integer alone and returns its count.
+_popcount = cast(Callable[[Any], Any], _popcount_typing)
 
 
 def idf(pop: Population) -> np.ndarray:
@@ -173,7 +181,7 @@ def idf(pop: Population) -> np.ndarray:
 
 
 @njit(cache=True)
-def _row_weights(indptr, indices, idf_w):
+def _row_weights(indptr, indices, idf_w):  # type: ignore[no-untyped-def]  # numba kernel
     """Per (member, tag) entry: idf[t] / ||member's idf vector||, float32."""
     n = len(indptr) - 1
     w = np.empty(len(indices), np.float32)
@@ -189,7 +197,7 @@ def _row_weights(indptr, indices, idf_w):
 
 
 @njit(cache=True)
-def _postings(indptr, indices, w, n_tags, order):
+def _postings(indptr, indices, w, n_tags, order):  # type: ignore[no-untyped-def]  # numba kernel
     """Transpose member -> tags into tag -> columns, columns ascending.
 
     Column u is member ``order[u]``: the scan visits members in that order.
@@ -215,7 +223,7 @@ def _postings(indptr, indices, w, n_tags, order):
 
 
 @njit(cache=True)
-def _block_masks(seeks, offers, block):
+def _block_masks(seeks, offers, block):  # type: ignore[no-untyped-def]  # numba kernel
     """Per block of columns, the union of their seeks and of their offers."""
     n = len(seeks)
     nb = (n + block - 1) // block
@@ -229,7 +237,7 @@ def _block_masks(seeks, offers, block):
 
 
 @njit(cache=True, inline="always")
-def _block_max(bits, o0, nb, f1, i1, nonneg):
+def _block_max(bits, o0, nb, f1, i1, nonneg):  # type: ignore[no-untyped-def]  # numba kernel
     """Max of the float32 values whose bits are bits[o0:o0 + nb] (nb >= 1).
 
     Taken on integers mapped to the same order (flip the magnitude bits of
@@ -251,7 +259,7 @@ def _block_max(bits, o0, nb, f1, i1, nonneg):
 
 
 @njit(cache=True)
-def _excluded_rows(keys, n, start, stop):
+def _excluded_rows(keys, n, start, stop):  # type: ignore[no-untyped-def]  # numba kernel
     """Excluded partners of rows start..stop-1 as CSR (partners ascending per row)."""
     m = stop - start
     cnt = np.zeros(m + 1, np.int64)
@@ -281,7 +289,7 @@ def _excluded_rows(keys, n, start, stop):
 
 
 @njit(cache=True, inline="always")
-def _is_excluded(part, lo, hi, j):
+def _is_excluded(part, lo, hi, j):  # type: ignore[no-untyped-def]  # numba kernel
     end = hi
     while lo < hi:
         mid = (lo + hi) >> 1
@@ -293,7 +301,7 @@ def _is_excluded(part, lo, hi, j):
 
 
 @njit(cache=True, inline="always")
-def _bonus(has_i, spec_i, spec_j, pref_j, b_pref, b_plain):
+def _bonus(has_i, spec_i, spec_j, pref_j, b_pref, b_plain):  # type: ignore[no-untyped-def]  # numba kernel
     """The specialty bonus of a pair: b_plain is row i's, b_pref if j prefers.
 
     The block kernels spell it out: inlined there, it stops LLVM vectorising.
@@ -304,7 +312,7 @@ def _bonus(has_i, spec_i, spec_j, pref_j, b_pref, b_plain):
 
 
 @njit(cache=True)
-def _score_block(
+def _score_block(  # type: ignore[no-untyped-def]  # numba kernel
     buf,
     o0,
     b0,
@@ -362,7 +370,7 @@ def _score_block(
 
 
 @njit(cache=True)
-def _bound_block(
+def _bound_block(  # type: ignore[no-untyped-def]  # numba kernel
     buf,
     o0,
     b0,
@@ -419,7 +427,7 @@ def _bound_block(
 
 
 @njit(parallel=True, cache=True)
-def _top_block(
+def _top_block(  # type: ignore[no-untyped-def]  # numba kernel
     start,
     stop,
     k,
@@ -909,7 +917,7 @@ def _top_candidates(
     )
     # The block bound needs scores that grow with the cosine and the goal count.
     prune = bool(prune and cst[0] >= 0 and cst[1] >= 0)
-    return _top_block(
+    found: tuple[np.ndarray, np.ndarray] = _top_block(
         np.int64(start),
         np.int64(stop),
         np.int64(k),
@@ -956,3 +964,4 @@ def _top_candidates(
         rare,
         bloom,
     )
+    return found

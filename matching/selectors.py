@@ -9,6 +9,7 @@ costs a few seconds rather than millions of Python objects.
 """
 
 import struct
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
@@ -60,11 +61,11 @@ def _read_array(raw: memoryview, pos: int, kind: str) -> tuple[np.ndarray, int]:
 
 def copy_out(
     sql: str,
-    params: list | tuple | dict,
+    params: Sequence[object] | Mapping[str, object],
     columns: list[tuple[str, str]],
     *,
     chunk_by: str | None = None,
-) -> dict:
+) -> dict[str, np.ndarray]:
     """Run `sql` and return one numpy array per column, in no particular row order.
 
     Every column must be NOT NULL and of a fixed-width type named in `columns`
@@ -406,7 +407,7 @@ def member_windows(ids: np.ndarray) -> MemberWindows:
     """Each member's time zone and call windows, grouped server-side so that only
     the distinct ones cross the wire, and their meeting lengths."""
     member_set = np.zeros(len(ids), dtype=np.int32)
-    windows = []
+    windows: list[tuple[str, tuple[tuple[int, time, time], ...]]] = []
     with connection.cursor() as cursor:
         cursor.execute(_WINDOWS_SQL, [ids.tolist()])
         for zone, rows, members in cursor.fetchall():

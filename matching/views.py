@@ -56,6 +56,8 @@ def link_resume(request: HttpRequest, token: str) -> HttpResponse:
         return _problem(request, "expired")
     except tokens.BadToken:
         return _problem(request, "forged")
+    if claim.ref is None:
+        return _problem(request, "forged")
     pause = (
         AutoPause.objects.select_related("profile")
         .filter(pk=claim.ref, profile_id=claim.member_id)

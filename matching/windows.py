@@ -104,13 +104,14 @@ class WindowSets:
 
     def overlap(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         """bool per pair (a[e], b[e]): a call of the longer length fits both."""
-        return _overlap(
+        fits: np.ndarray = _overlap(
             self.sets,
             self.member_set,
             self.length,
             np.ascontiguousarray(a, dtype=np.int64),
             np.ascontiguousarray(b, dtype=np.int64),
         )
+        return fits
 
 
 def window_sets(
@@ -139,7 +140,7 @@ def window_sets(
 
 
 @njit(cache=True)
-def _overlap(sets, member_set, length, a, b):
+def _overlap(sets, member_set, length, a, b):  # type: ignore[no-untyped-def]  # numba kernel
     out = np.zeros(len(a), np.bool_)
     for e in range(len(a)):
         sa = member_set[a[e]]
