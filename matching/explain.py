@@ -24,9 +24,18 @@ def _bits(mask: int) -> list[int]:
 UNTIED = -1  # as the query below spells it
 
 
-def _goal_topics(snapshot: Snapshot, rows: np.ndarray) -> dict:
-    """(row, kind bit, seeks) -> ids of the interests such goals are about, UNTIED
-    for a goal about no interest in particular."""
+def _topic_key(row: int, bit: int, seeks: bool) -> int:
+    return (row * 64 + bit) * 2 + int(seeks)
+
+
+def _goal_topics(snapshot: Snapshot, pairs: np.ndarray) -> dict[int, list[int]]:
+    """_topic_key(row, kind bit, seeks) -> ids of the interests such goals are about,
+    UNTIED for a goal about no interest in particular.
+
+    Only goals that meet a complementary kind of a partner in `pairs` are kept: at
+    100,000 members that is a small share of all goals, and one dict entry per goal
+    of every member was the round's memory peak.
+    """
     cols = copy_out(
         """
         SELECT profile_id::int8 AS profile_id, kind_id::int8 AS kind_id,
@@ -44,19 +53,28 @@ def _goal_topics(snapshot: Snapshot, rows: np.ndarray) -> dict:
     )
     member_rows = rows_of(snapshot.ids, cols["profile_id"])
     bits = rows_of(snapshot.goal_kind_ids, cols["kind_id"])
-    wanted = np.zeros(len(snapshot), dtype=bool)
-    wanted[rows] = True
+    # Per member, the kind bits it seeks that a partner offers, and the reverse.
+    seeks, offers = snapshot.seeks.astype(np.uint64), snapshot.offers.astype(np.uint64)
+    i, j = pairs[:, 0], pairs[:, 1]
+    i_seeks, j_seeks = seeks[i] & offers[j], seeks[j] & offers[i]
+    sought = np.zeros(len(snapshot), dtype=np.uint64)
+    offered = np.zeros(len(snapshot), dtype=np.uint64)
+    np.bitwise_or.at(sought, i, i_seeks)
+    np.bitwise_or.at(sought, j, j_seeks)
+    np.bitwise_or.at(offered, j, i_seeks)
+    np.bitwise_or.at(offered, i, j_seeks)
     keep = (member_rows >= 0) & (bits >= 0)
-    keep[keep] &= wanted[member_rows[keep]]
-    tied: dict = defaultdict(list)
-    for row, bit, seeks, interest_id in zip(
-        member_rows[keep].tolist(),
-        bits[keep].tolist(),
-        cols["seeks"][keep].tolist(),
-        cols["interest_id"][keep].tolist(),
+    rows, bits = member_rows[keep], bits[keep]
+    goal_seeks, interest_ids = cols["seeks"][keep], cols["interest_id"][keep]
+    complementary = np.where(goal_seeks, sought[rows], offered[rows])
+    met = (complementary >> bits.astype(np.uint64)) & np.uint64(1) != 0
+    tied: dict[int, list[int]] = defaultdict(list)
+    for key, interest_id in zip(
+        ((rows[met] * 64 + bits[met]) * 2 + goal_seeks[met]).tolist(),
+        interest_ids[met].tolist(),
         strict=True,
     ):
-        tied[row, bit, seeks].append(interest_id)
+        tied[key].append(interest_id)
     return tied
 
 
@@ -103,7 +121,7 @@ def explanations_for(snapshot: Snapshot, pairs: np.ndarray) -> list[Explanation]
     if len(pairs) == 0:
         return []
     pairs = np.asarray(pairs, dtype=np.int64)
-    tied = _goal_topics(snapshot, np.unique(pairs))
+    tied = _goal_topics(snapshot, pairs)
     topic_ids = {t for topics in tied.values() for t in topics} - {UNTIED}
     interests, sensitive_ids = {}, set()
     for pk, name, sensitive in Interest.objects.filter(
@@ -150,8 +168,8 @@ def explanations_for(snapshot: Snapshot, pairs: np.ndarray) -> list[Explanation]
                 bits_of[mask] = _bits(mask)
             for bit in bits_of[mask]:
                 kind = kind_names.get(goal_kind_ids[bit])
-                sought = set(tied.get((seeker, bit, True), ()))
-                offered = set(tied.get((offerer, bit, False), ()))
+                sought = set(tied.get(_topic_key(seeker, bit, True), ()))
+                offered = set(tied.get(_topic_key(offerer, bit, False), ()))
                 if kind is None or not sought or not offered:
                     continue
                 common = [

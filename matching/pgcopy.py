@@ -32,13 +32,23 @@ _CANDIDATE_ROW = np.dtype(
 
 def candidate_rows(
     round_id: int, block: int, member_ids: np.ndarray, cand_ids: np.ndarray, score
-) -> bytes:
-    """The binary COPY payload for matching_candidate: one fixed-width row each."""
+) -> memoryview:
+    """The binary COPY payload for matching_candidate: one fixed-width row each.
+
+    Header, rows and trailer are filled in place in one buffer: a block of 25,000
+    members holds 625,000 rows (40 MB), and joining separately built pieces would
+    hold the rows three times at once at the round's peak.
+    """
     m, k = cand_ids.shape
     valid = cand_ids >= 0
-    rows = np.empty(int(valid.sum()), dtype=_CANDIDATE_ROW)
+    count = int(valid.sum())
+    head, width = len(_PGCOPY_HEADER), _CANDIDATE_ROW.itemsize
+    buffer = np.empty(head + count * width + len(_PGCOPY_TRAILER), dtype=np.uint8)
+    buffer[:head] = np.frombuffer(_PGCOPY_HEADER, dtype=np.uint8)
+    buffer[head + count * width :] = np.frombuffer(_PGCOPY_TRAILER, dtype=np.uint8)
+    rows = buffer[head : head + count * width].view(_CANDIDATE_ROW)
     rows["n"] = 6
-    for name, width in (
+    for name, size in (
         ("round", 8),
         ("member", 8),
         ("rank", 2),
@@ -46,14 +56,14 @@ def candidate_rows(
         ("candidate", 8),
         ("score", 8),
     ):
-        rows[f"l_{name}"] = width
+        rows[f"l_{name}"] = size
     rows["round"] = round_id
     rows["member"] = np.repeat(member_ids, k).reshape(m, k)[valid]
     rows["rank"] = np.broadcast_to(np.arange(k, dtype=np.int16), (m, k))[valid]
     rows["block"] = block
     rows["candidate"] = cand_ids[valid]
     rows["score"] = score[valid]
-    return _PGCOPY_HEADER + rows.tobytes() + _PGCOPY_TRAILER
+    return memoryview(buffer)
 
 
 def copy_rows(model, columns: list[str], rows) -> None:
