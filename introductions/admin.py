@@ -2,10 +2,13 @@ from collections import defaultdict
 from typing import ClassVar
 
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Case, IntegerField, Value, When
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
+
+from profiles.models import User
 
 from . import moderation
 from .explanations import Explanation
@@ -43,6 +46,17 @@ class FeedbackInline(admin.TabularInline):
         return False
 
 
+def _name(names: dict[int, str], pk: int | None, former: str) -> str:
+    return former if pk is None else names.get(pk, former)
+
+
+def _staff(request: HttpRequest) -> User:
+    """The admin site's user, a staff login (the site lets no one else in)."""
+    if not isinstance(request.user, User):
+        raise PermissionDenied
+    return request.user
+
+
 def explanation_sentences(explanation: dict, names: dict[int, str]) -> list[str]:
     """Why a pair was proposed, for admins, as the engine saw it: naming both sides.
 
@@ -65,8 +79,8 @@ def explanation_sentences(explanation: dict, names: dict[int, str]) -> list[str]
     for goal in record.goals:
         kind = goal.kind.lower() or "a conversation"
         about = f" in {goal.topic}" if goal.topic and goal.topic.lower() != kind else ""
-        seeker = names.get(goal.seeker_id, "A former member")
-        offerer = names.get(goal.offerer_id, "a former member")
+        seeker = _name(names, goal.seeker_id, "A former member")
+        offerer = _name(names, goal.offerer_id, "a former member")
         sentences.append(f"{seeker} is looking for {kind}{about}; {offerer} offers it.")
     if record.cross_specialty:
         sentences.append("They work in different specialties.")
@@ -303,7 +317,7 @@ class ReportAdmin(admin.ModelAdmin):
         done = skipped = 0
         for report in queryset.select_related("reported"):
             try:
-                moderation.report_dismiss(report=report, admin=request.user)
+                moderation.report_dismiss(report=report, admin=_staff(request))
             except moderation.ReportAlreadyHandled:
                 skipped += 1
             else:
@@ -321,7 +335,7 @@ class ReportAdmin(admin.ModelAdmin):
         skipped = queryset.count() - len(open_reports)
         for member, reports in _by_member(open_reports).items():
             try:
-                service(member=member, admin=request.user, reports=reports)
+                service(member=member, admin=_staff(request), reports=reports)
             except moderation.ReportAlreadyHandled:
                 skipped += len(reports)
             else:
@@ -349,7 +363,7 @@ class ReportAdmin(admin.ModelAdmin):
                 continue
             seen.add(member.pk)
             moderation.member_reinstate(
-                member=member, admin=request.user, report=report
+                member=member, admin=_staff(request), report=report
             )
             done += 1
         self.message_user(request, f"Reinstated {done} member(s).")

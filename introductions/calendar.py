@@ -103,7 +103,7 @@ def propose_slots(
     b = _intervals(windows_b, zone_b, start, end)
     awake_a = _intervals(REASONABLE_HOURS, zone_a, start, end)
     awake_b = _intervals(REASONABLE_HOURS, zone_b, start, end)
-    tiers = (
+    tiers: tuple[list[datetime], ...] = (
         _starts_in(a, b, length, start, end),
         sorted(
             _starts_in(a, awake_b, length, start, end)

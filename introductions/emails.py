@@ -85,7 +85,7 @@ def _prefix(subject: str) -> str:
 def render_offer(
     intro: Introduction, reader: Profile, *, reminder: bool, now: datetime
 ) -> RenderedEmail:
-    other = intro.other_member(reader)
+    other = intro.counterpart(reader)
     context = _base_context(intro, reader) | {
         "other": other,
         "other_shown": profile_shown(profile=other, reader=reader),
@@ -116,21 +116,23 @@ def render_offer(
 
 def connected_subject(intro: Introduction) -> str:
     # The same for both, in a stable order, so replies thread as one conversation.
-    return _prefix(f"Introduction: {intro.member_a.name} and {intro.member_b.name}")
+    a, b = intro.both_members()
+    return _prefix(f"Introduction: {a.name} and {b.name}")
 
 
 def render_connected(
     intro: Introduction, reader: Profile, *, now: datetime
 ) -> RenderedEmail:
-    other = intro.other_member(reader)
+    other = intro.counterpart(reader)
+    a, b = intro.both_members()
     minutes = intro.call_minutes or settings.INTRO_DEFAULT_CALL_MINUTES
     slots = [datetime.fromisoformat(s) for s in intro.proposed_slots]
-    summary = f"{minutes}-minute call: {intro.member_a.name} and {intro.member_b.name}"
+    summary = f"{minutes}-minute call: {a.name} and {b.name}"
     description = (
-        f"A first call between {intro.member_a.name} and {intro.member_b.name}, "
+        f"A first call between {a.name} and {b.name}, "
         "introduced by Grapevyne. Listening first: no agenda needed.\n"
-        f"{intro.member_a.name}: {intro.member_a.user.email}\n"
-        f"{intro.member_b.name}: {intro.member_b.user.email}"
+        f"{a.name}: {a.user.email}\n"
+        f"{b.name}: {b.user.email}"
     )
     attachments = []
     for n, start in enumerate(slots, start=1):
@@ -167,7 +169,7 @@ def render_connected(
 
 
 def render_follow_up(intro: Introduction, reader: Profile) -> RenderedEmail:
-    other = intro.other_member(reader)
+    other = intro.counterpart(reader)
     token = tokens.make_token(
         action=tokens.FEEDBACK, member_id=reader.pk, intro_id=intro.pk
     )

@@ -12,6 +12,10 @@ from .components import COLUMNS as COMPONENT_COLUMNS
 from .components import ScoreComponents
 
 
+class MemberGone(Exception):
+    """An introduction's member deleted their account."""
+
+
 class Introduction(models.Model):
     """A double-opt-in introduction between two members.
 
@@ -203,14 +207,27 @@ class Introduction(models.Model):
         """Intros this member is part of, on either side."""
         return models.Q(member_a=member) | models.Q(member_b=member)
 
-    def other_member(self, member: Profile) -> Profile:
+    def other_member(self, member: Profile) -> Profile | None:
+        """The other side, None when that member deleted their account."""
         return self.member_b if self.side_of(member) == "a" else self.member_a
 
     def response_of(self, member: Profile) -> str:
         return getattr(self, f"{self.side_of(member)}_response")
 
-    def members(self) -> tuple[Profile, Profile]:
+    def members(self) -> tuple[Profile | None, Profile | None]:
         return (self.member_a, self.member_b)
+
+    def both_members(self) -> tuple[Profile, Profile]:
+        """member_a and member_b, for what needs both (an offer, a connection):
+        MemberGone when one of them deleted their account."""
+        if self.member_a is None or self.member_b is None:
+            raise MemberGone(f"A member of intro {self.pk} deleted their account")
+        return self.member_a, self.member_b
+
+    def counterpart(self, member: Profile) -> Profile:
+        """The other side, for what needs both members (see both_members)."""
+        a, b = self.both_members()
+        return b if self.side_of(member) == "a" else a
 
     def deadline_for(self, member: Profile) -> datetime | None:
         """The answer deadline on this member's own clock.

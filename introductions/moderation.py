@@ -9,13 +9,12 @@ written to the append-only ModerationAction log in the same transaction.
 from collections.abc import Sequence
 from datetime import datetime
 
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from profiles import services as profile_services
-from profiles.models import Block, Profile
+from profiles.models import Block, Profile, User
 
 from . import emails, outbox, services
 from .models import Introduction, ModerationAction, OutboxEmail, Report
@@ -114,7 +113,7 @@ def _take_open(reports: Sequence[Report]) -> list[Report]:
 
 
 def _close(
-    reports: Sequence[Report], *, status: str, admin: AbstractBaseUser, now: datetime
+    reports: Sequence[Report], *, status: str, admin: User, now: datetime
 ) -> None:
     Report.objects.filter(pk__in=[r.pk for r in reports]).update(
         status=status, handled_by=admin, handled_at=now
@@ -126,7 +125,7 @@ def _close(
 def _log(
     *,
     action: str,
-    admin: AbstractBaseUser,
+    admin: User,
     member: Profile,
     reports: Sequence[Report],
     note: str,
@@ -153,7 +152,7 @@ def _check_reports_about(member: Profile, reports: Sequence[Report]) -> None:
 def report_dismiss(
     *,
     report: Report,
-    admin: AbstractBaseUser,
+    admin: User,
     note: str = "",
     now: datetime | None = None,
 ) -> ModerationAction:
@@ -175,7 +174,7 @@ def report_dismiss(
 def member_warn(
     *,
     member: Profile,
-    admin: AbstractBaseUser,
+    admin: User,
     reports: Sequence[Report] = (),
     note: str = "",
     now: datetime | None = None,
@@ -210,7 +209,7 @@ def member_warn(
 def member_suspend(
     *,
     member: Profile,
-    admin: AbstractBaseUser,
+    admin: User,
     reports: Sequence[Report] = (),
     note: str = "",
     now: datetime | None = None,
@@ -248,7 +247,7 @@ def member_suspend(
 def member_reinstate(
     *,
     member: Profile,
-    admin: AbstractBaseUser,
+    admin: User,
     report: Report | None = None,
     note: str = "",
     now: datetime | None = None,

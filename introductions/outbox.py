@@ -127,7 +127,10 @@ def outbox_enqueue(
     if not rendered.text_body.strip():
         raise ValueError(f"Email {event_key!r} has no plain-text part")
     now = _now(now)
-    to_email = to_email or recipient.user.email
+    if not to_email:
+        if recipient is None:
+            raise ValueError(f"Email {event_key!r} has no recipient and no address")
+        to_email = recipient.user.email
     suppressed = address_is_suppressed(to_email) and not _may_reach_suppressed(
         kind, event_key
     )

@@ -5,6 +5,7 @@ Registered with profiles.privacy (see its module doc for how sections work).
 
 from datetime import datetime
 
+from allauth.account.models import EmailAddress
 from django.db.models import Q
 from django.utils import timezone
 
@@ -180,7 +181,7 @@ def intros_erase(*, user: User, profile: Profile | None) -> None:
     # allauth's emails to their address before the profile existed name no member.
     addresses = [
         profile.user.email,
-        *profile.user.emailaddress_set.values_list("email", flat=True),
+        *EmailAddress.objects.filter(user=profile.user).values_list("email", flat=True),
     ]
     for address in addresses:
         OutboxEmail.objects.filter(recipient=None, to_email__iexact=address).delete()

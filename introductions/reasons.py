@@ -259,9 +259,12 @@ def _goal_sentence(
     *,
     revealed: bool,
 ) -> str | None:
-    if {goal.seeker_id, goal.offerer_id} != {reader_id, other.pk}:
+    seeker_id, offerer_id = goal.seeker_id, goal.offerer_id
+    if seeker_id is None or offerer_id is None:
         return None
-    seeker, offerer = data[goal.seeker_id], data[goal.offerer_id]
+    if {seeker_id, offerer_id} != {reader_id, other.pk}:
+        return None
+    seeker, offerer = data[seeker_id], data[offerer_id]
     kind = goal.kind.casefold()
     sought = seeker.goals.get(("seek", kind))
     offered = offerer.goals.get(("offer", kind))

@@ -1,12 +1,13 @@
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import TypedDict
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from profiles.models import Profile
+from profiles.models import Profile, User
 from profiles.selectors import ShownProfile, profile_shown
 
 from .calendar import windows_overlap
@@ -14,6 +15,15 @@ from .models import Introduction, OutboxEmail
 from .reasons import MemberData, call_minutes, members_data, reasons_for, slot_fits
 
 PAST_SHOWN = 10
+
+
+class Slot(TypedDict):
+    """A proposed call time in one member's own zone."""
+
+    start: datetime
+    end: datetime
+    mark: str  # whose current windows it lies in; "" when all lie in both
+    inside_both: bool
 
 
 @dataclass
@@ -24,12 +34,12 @@ class IntroCard:
     other: Profile | None  # None: a former member, who deleted their account
     status: str
     can_answer: bool = False
-    slots: list[dict] = field(default_factory=list)
+    slots: list[Slot] = field(default_factory=list)
     reasons: list[str] = field(default_factory=list)
     shown: ShownProfile | None = None  # what the member may see of the other
 
 
-def _member_intros(member: Profile):
+def _member_intros(member: Profile) -> QuerySet[Introduction]:
     return (
         Introduction.objects.filter(Q(member_a=member) | Q(member_b=member))
         .exclude(state=Introduction.State.PROPOSED)
@@ -48,7 +58,7 @@ def intro_slots(
     member: Profile,
     *,
     data: dict[int, MemberData] | None = None,
-) -> list[dict]:
+) -> list[Slot]:
     """The proposed call slots, each as start and end in the member's own zone,
     with a `mark` saying whose current windows it lies in ("" when all lie in
     both, which the note then says once)."""
@@ -63,14 +73,19 @@ def intro_slots(
         mine = [slot_fits(s, minutes, data[member.pk]) for s in starts]
         theirs = [slot_fits(s, minutes, data[other.pk]) for s in starts]
     all_both = all(mine) and all(theirs)
-    slots = []
+    slots: list[Slot] = []
     for start, m, t in zip(starts, mine, theirs, strict=True):
         if all_both or not (m or t):
             mark = ""
         elif m and t:
             mark = "inside both your windows"
         else:
-            mark = "inside your window" if m else f"inside {other.name}'s window"
+            # Only a member still here has windows: t is False without one.
+            mark = (
+                "inside your window"
+                if m or other is None
+                else f"inside {other.name}'s window"
+            )
         slots.append(
             {
                 "start": start.astimezone(zone),
@@ -83,7 +98,7 @@ def intro_slots(
 
 
 def slots_note(
-    slots: list[dict],
+    slots: list[Slot],
     reader: Profile,
     other: Profile,
     data: dict[int, MemberData],
@@ -130,7 +145,9 @@ def slots_note(
     )
 
 
-def dashboard_intros(*, member: Profile, now: datetime | None = None) -> dict:
+def dashboard_intros(
+    *, member: Profile, now: datetime | None = None
+) -> dict[str, list[IntroCard]]:
     """The member's intros by section: offered, waiting, connected, past.
 
     A declined intro stays "offered" or "waiting" for the member who did not decline
@@ -168,7 +185,7 @@ def dashboard_intros(*, member: Profile, now: datetime | None = None) -> dict:
     return sections
 
 
-def connected_member_ids(*, user) -> set[int]:
+def connected_member_ids(*, user: User) -> set[int]:
     """The profiles in the user's connected introductions, theirs included."""
     ids: set[int] = set()
     for a, b in (
@@ -176,7 +193,8 @@ def connected_member_ids(*, user) -> set[int]:
         .filter(Q(member_a__user=user) | Q(member_b__user=user))
         .values_list("member_a", "member_b")
     ):
-        ids |= {a, b}
+        # NULL: a member who deleted their account.
+        ids |= {pk for pk in (a, b) if pk is not None}
     return ids
 
 

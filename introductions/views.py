@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from profiles import selectors as profile_selectors
 from profiles import services as profile_services
 from profiles.htmx import announce, varies_on_htmx
+from profiles.http import MemberRequest
 from profiles.models import Profile
 from profiles.ratelimits import member_rate_limit
 
@@ -66,27 +67,24 @@ PROBLEMS = {
 _problem = partial(link_problem, problems=PROBLEMS)
 
 
-def _claim_intro(
+def _claim(
     request: HttpRequest, token: str, action: str
-) -> tuple[Introduction | None, Profile | None, HttpResponse | None]:
-    """The intro and member a link is for, or the page explaining why not."""
+) -> tuple[Introduction | None, Profile] | HttpResponse:
+    """The intro (if any) and member a link is for, or the page explaining why not."""
     try:
         claim = tokens.read_token(token, action=action)
     except tokens.ExpiredToken:
-        return None, None, _problem(request, "expired")
+        return _problem(request, "expired")
     except tokens.BadToken:
-        return None, None, _problem(request, "forged")
+        return _problem(request, "forged")
     member = Profile.objects.select_related("user").filter(pk=claim.member_id).first()
     if member is None:
-        return None, None, _problem(request, "forged")
+        return _problem(request, "forged")
     user_profile = getattr(request.user, "profile", None)
     if request.user.is_authenticated and user_profile and user_profile.pk != member.pk:
-        return None, None, _problem(request, "not_yours")
+        return _problem(request, "not_yours")
     if claim.intro_id is None:
-        if action != tokens.PAUSE:
-            # Genuinely signed, yet about no introduction: nothing to answer.
-            return None, None, _problem(request, "forged")
-        return None, member, None
+        return None, member
     intro = (
         Introduction.objects.select_related(
             "member_a__user",
@@ -98,10 +96,24 @@ def _claim_intro(
         .first()
     )
     if intro is None:
-        return None, None, _problem(request, "closed")
+        return _problem(request, "closed")
     if member.pk not in (intro.member_a_id, intro.member_b_id):
-        return None, None, _problem(request, "not_yours")
-    return intro, member, None
+        return _problem(request, "not_yours")
+    return intro, member
+
+
+def _claim_intro(
+    request: HttpRequest, token: str, action: str
+) -> tuple[Introduction, Profile] | HttpResponse:
+    """As _claim, for a link that answers an introduction."""
+    claimed = _claim(request, token, action)
+    if isinstance(claimed, HttpResponse):
+        return claimed
+    intro, member = claimed
+    if intro is None:
+        # Genuinely signed, yet about no introduction: nothing to answer.
+        return _problem(request, "forged")
+    return intro, member
 
 
 def _why_not(intro: Introduction, member: Profile) -> str:
@@ -115,9 +127,10 @@ def _why_not(intro: Introduction, member: Profile) -> str:
 @require_http_methods(["GET", "POST"])
 def link_answer(request: HttpRequest, token: str, action: str) -> HttpResponse:
     """Accept or decline from the email."""
-    intro, member, problem = _claim_intro(request, token, action)
-    if problem:
-        return problem
+    claimed = _claim_intro(request, token, action)
+    if isinstance(claimed, HttpResponse):
+        return claimed
+    intro, member = claimed
     if not intro.can_answer(member, timezone.now()):
         return _problem(request, _why_not(intro, member))
     other = intro.other_member(member)
@@ -130,7 +143,9 @@ def link_answer(request: HttpRequest, token: str, action: str) -> HttpResponse:
                 "other": other,
                 "other_shown": profile_selectors.profile_shown(
                     profile=other, reader=member
-                ),
+                )
+                if other is not None
+                else None,
                 "intro": intro,
                 "reasons": [
                     (r.value, r.label) for r in Introduction.MEMBER_DECLINE_REASONS
@@ -167,9 +182,10 @@ def link_answer(request: HttpRequest, token: str, action: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def link_feedback(request: HttpRequest, token: str, answer: str) -> HttpResponse:
-    intro, member, problem = _claim_intro(request, token, tokens.FEEDBACK)
-    if problem:
-        return problem
+    claimed = _claim_intro(request, token, tokens.FEEDBACK)
+    if isinstance(claimed, HttpResponse):
+        return claimed
+    intro, member = claimed
     if answer not in Feedback.Met.values:
         return _problem(request, "forged")
     if intro.state != Introduction.State.CONNECTED:
@@ -201,9 +217,10 @@ def link_feedback(request: HttpRequest, token: str, answer: str) -> HttpResponse
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
 def link_pause(request: HttpRequest, token: str) -> HttpResponse:
-    _, member, problem = _claim_intro(request, token, tokens.PAUSE)
-    if problem:
-        return problem
+    claimed = _claim(request, token, tokens.PAUSE)
+    if isinstance(claimed, HttpResponse):
+        return claimed
+    _, member = claimed
     if request.method == "GET":
         return render(request, "introductions/pause.html", {"member": member})
     profile_services.profile_pause(profile=member)
@@ -214,7 +231,7 @@ def link_pause(request: HttpRequest, token: str) -> HttpResponse:
 
 
 def _get_intro_for_member(
-    request: HttpRequest, pk: int
+    request: MemberRequest, pk: int
 ) -> tuple[Introduction, Profile]:
     """The intro if the signed-in member is part of it; 404 otherwise."""
     member = getattr(request.user, "profile", None)
@@ -232,7 +249,7 @@ def _get_intro_for_member(
 
 
 def _after_dashboard_action(
-    request: HttpRequest, member: Profile, notice: str
+    request: MemberRequest, member: Profile, notice: str
 ) -> HttpResponse:
     if request.htmx:
         response = render(
@@ -248,7 +265,7 @@ def _after_dashboard_action(
 @varies_on_htmx
 @login_required
 @require_POST
-def intro_accept(request: HttpRequest, pk: int) -> HttpResponse:
+def intro_accept(request: MemberRequest, pk: int) -> HttpResponse:
     intro, member = _get_intro_for_member(request, pk)
     try:
         intro = services.intro_accept(intro=intro, member=member)
@@ -265,7 +282,7 @@ def intro_accept(request: HttpRequest, pk: int) -> HttpResponse:
 @varies_on_htmx
 @login_required
 @require_POST
-def intro_decline(request: HttpRequest, pk: int) -> HttpResponse:
+def intro_decline(request: MemberRequest, pk: int) -> HttpResponse:
     intro, member = _get_intro_for_member(request, pk)
     reason = request.POST.get("reason", "")
     if reason not in Introduction.MEMBER_DECLINE_REASONS:
@@ -282,7 +299,7 @@ def intro_decline(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 @member_rate_limit("intro_request")
-def intro_request(request: HttpRequest, pk: int) -> HttpResponse:
+def intro_request(request: MemberRequest, pk: int) -> HttpResponse:
     """Ask for an introduction to another member, with a short note."""
     requester = getattr(request.user, "profile", None)
     # Only a member whose profile the requester may see can be asked for.
@@ -335,7 +352,7 @@ class ReportForm(forms.Form):
     intro = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
 
-def _get_member_to_act_on(request: HttpRequest, pk: int) -> tuple[Profile, Profile]:
+def _get_member_to_act_on(request: MemberRequest, pk: int) -> tuple[Profile, Profile]:
     """The signed-in member and the active member they act on; 404 otherwise.
 
     Only a member the viewer may see (profile_for_member), or one an introduction
@@ -358,7 +375,7 @@ def _get_member_to_act_on(request: HttpRequest, pk: int) -> tuple[Profile, Profi
 
 
 def _safety_actions(
-    request: HttpRequest, member: Profile, *, blocked: bool, notice: str
+    request: MemberRequest, member: Profile, *, blocked: bool, notice: str
 ) -> HttpResponse:
     """The member's page, or its actions for htmx, after a block or unblock.
 
@@ -384,7 +401,7 @@ def _safety_actions(
 @varies_on_htmx
 @login_required
 @require_http_methods(["GET", "POST"])
-def member_block(request: HttpRequest, pk: int) -> HttpResponse:
+def member_block(request: MemberRequest, pk: int) -> HttpResponse:
     """Block a member: a confirmation page, whose form POSTs here."""
     viewer, other = _get_member_to_act_on(request, pk)
     if viewer.pk == other.pk:
@@ -410,7 +427,7 @@ def member_block(request: HttpRequest, pk: int) -> HttpResponse:
 @varies_on_htmx
 @login_required
 @require_POST
-def member_unblock(request: HttpRequest, pk: int) -> HttpResponse:
+def member_unblock(request: MemberRequest, pk: int) -> HttpResponse:
     viewer = getattr(request.user, "profile", None)
     if viewer is None:
         raise Http404("No profile")
@@ -442,7 +459,7 @@ def _intro_between(viewer: Profile, other: Profile, pk: int | None):
 @login_required
 @require_http_methods(["GET", "POST"])
 @member_rate_limit("report")
-def member_report(request: HttpRequest, pk: int) -> HttpResponse:
+def member_report(request: MemberRequest, pk: int) -> HttpResponse:
     """Report a member to the admins, from their page or from an introduction."""
     viewer, other = _get_member_to_act_on(request, pk)
     if viewer.pk == other.pk:
@@ -478,6 +495,6 @@ def member_report(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def member_report_done(request: HttpRequest, pk: int) -> HttpResponse:
+def member_report_done(request: MemberRequest, pk: int) -> HttpResponse:
     _, other = _get_member_to_act_on(request, pk)
     return render(request, "introductions/report_done.html", {"member": other})

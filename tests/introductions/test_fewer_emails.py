@@ -133,7 +133,7 @@ def test_the_next_offer_says_it_in_one_line_once(clock, make_intro):
 
 def _next_offer_text(make_intro, clock, *, declined_by_other: bool) -> list[str]:
     intro = services.intro_offer(intro=make_intro())
-    alice, bruno = sorted(intro.members(), key=lambda m: m.name)
+    alice, bruno = sorted(intro.both_members(), key=lambda m: m.name)
     if declined_by_other:
         services.intro_decline(intro=intro, member=bruno, reason="not_my_field")
     clock.shift(timedelta(days=7, minutes=1))
