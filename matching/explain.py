@@ -123,12 +123,13 @@ def explanations_for(snapshot: Snapshot, pairs: np.ndarray) -> list[Explanation]
     pairs = np.asarray(pairs, dtype=np.int64)
     tied = _goal_topics(snapshot, pairs)
     topic_ids = {t for topics in tied.values() for t in topics} - {UNTIED}
-    interests, sensitive_ids = {}, set()
-    for pk, name, sensitive in Interest.objects.filter(
+    interests: dict[int, str] = {}
+    sensitive_ids: set[int] = set()
+    for pk, name, is_sensitive in Interest.objects.filter(
         pk__in=set(snapshot.tag_ids.tolist()) | topic_ids
     ).values_list("pk", "name", "sensitive"):
         interests[pk] = name
-        if sensitive:
+        if is_sensitive:
             sensitive_ids.add(pk)
     kind_names = dict(
         GoalKind.objects.filter(pk__in=snapshot.goal_kind_ids.tolist()).values_list(
@@ -148,18 +149,19 @@ def explanations_for(snapshot: Snapshot, pairs: np.ndarray) -> list[Explanation]
 
     pair_of, tags = shared_tags(snapshot, pairs)
     bounds = np.searchsorted(pair_of, np.arange(len(pairs) + 1)).tolist()
-    tags = tags.tolist()
+    tag_list: list[int] = tags.tolist()
 
-    result = []
+    result: list[Explanation] = []
     for p, (i, j) in enumerate(pairs.tolist()):
-        shared = tags[bounds[p] : bounds[p + 1]]
-        public, sensitive = [], []
+        shared = tag_list[bounds[p] : bounds[p + 1]]
+        public: list[str] = []
+        sensitive: list[str] = []
         for t in shared:
-            name = tag_names[t]
-            if name is not None:
-                (sensitive if tag_sensitive[t] else public).append(name)
+            tag_name = tag_names[t]
+            if tag_name is not None:
+                (sensitive if tag_sensitive[t] else public).append(tag_name)
 
-        goals = []
+        goals: list[GoalMatch] = []
         for seeker, offerer in ((i, j), (j, i)):
             mask = seeks[seeker] & offers[offerer]
             if not mask:
