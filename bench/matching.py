@@ -7,8 +7,8 @@ Creates a scratch database gv_bench_<pid> next to DATABASE_URL's, migrates it,
 writes synthetic members (matching.synthetic's distribution) straight into it with
 COPY, runs a full round in-process (load, score, pair, write), optionally times the
 PostgreSQL self-join a Django developer would write first, prints the figures and
-drops the scratch database, also on error or SIGTERM. The last line is one JSON
-object.
+drops the scratch database, also on error or SIGTERM. Django runs with DEBUG off,
+as in a worker. The last line is one JSON object.
 
 Speedup: the self-join computes IDF-cosine scores and each member's top k, which is
 what the engine's load + score phases do (read the arrays from PostgreSQL, score,
@@ -22,6 +22,7 @@ and `speedup_is_lower_bound` is true.
 import argparse
 import json
 import os
+import secrets
 import signal
 import struct
 import sys
@@ -337,6 +338,11 @@ def crowding(cand) -> dict:
 def run(args, url: str) -> dict:
     cache_dir = numba_cache_dir()
     os.environ["DATABASE_URL"] = url
+    # A worker runs with DEBUG off. On, Django keeps the text of its last 9,000
+    # queries, 100,000-id array parameters and the round's snapshot included: tens
+    # of megabytes that a deployed round never holds.
+    os.environ["DEBUG"] = "0"
+    os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(32))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "grapevyne.settings")
     import django
 
@@ -421,6 +427,7 @@ def run(args, url: str) -> dict:
         "seconds_jit_warmup": round(warmup, 2),
         "numba_cache_dir": cache_dir,
         "load_avg_at_start": round(load_at_start, 2),
+        "debug": settings.DEBUG,
         "block_size": settings.MATCHING_BLOCK_SIZE,
         "k": round_.k,
         "shortlist_cap_members": round_.parameters.get("shortlist_cap_members", 0),
