@@ -9,7 +9,7 @@ round is created and run by the app's services (`round_create`, then
 `round_run_sync`: the prepare, score and finish steps of the beat's task, with the
 auto-pause at its start); five minutes later the proposed intros are offered
 (`intros_offer_proposed`, the beat's offer task); every hour the deadline task's
-services run (`intro_ids_with_deadlines_due`, `intro_apply_deadlines`: reminders,
+steps run (`intro_ids_with_deadlines_due`, `intro_apply_deadlines`: reminders,
 expiry, closing declined offers, follow-ups), then the auto-pause sweep's
 (`members_auto_pause`). Members answer through
 `intro_accept` and `intro_decline`, an hour plus an exponential delay (mean one
@@ -213,10 +213,10 @@ class Answers:
 
 def _deadlines(now: datetime) -> None:
     """What the deadline and auto-pause tasks do, in this process."""
-    from introductions import services
+    from introductions import selectors, services
     from matching.services import members_auto_pause
 
-    for intro_id in services.intro_ids_with_deadlines_due(now=now):
+    for intro_id in selectors.intro_ids_with_deadlines_due(now=now):
         services.intro_apply_deadlines(intro_id=intro_id, now=now)
     members_auto_pause(now=now)
 

@@ -311,3 +311,61 @@ def next_matching_round(*, now: datetime | None = None) -> datetime | None:
                 if moment >= start:
                     return moment
     return None
+
+
+# Offers a member may still answer, so whoever has not answered gets a reminder:
+# declined ones too, since to the other member a decline must look like silence.
+REMINDED_STATES = (
+    Introduction.State.OFFERED,
+    Introduction.State.ACCEPTED_ONE,
+    Introduction.State.DECLINED,
+)
+
+
+def intro_ids_with_deadlines_due(*, now: datetime | None = None) -> list[int]:
+    """The intros with a deadline step due: expiry, the closing of a declined
+    intro, the reminder or the follow-up (each as its service checks it)."""
+    now = now or timezone.now()
+    offered = [Introduction.State.OFFERED, Introduction.State.ACCEPTED_ONE]
+    due = (
+        Q(state__in=offered, expires_at__lte=now)
+        | Q(
+            state=Introduction.State.DECLINED,
+            expires_at__lte=now,
+            closed_notice_at__isnull=True,
+        )
+        | Q(
+            state__in=REMINDED_STATES,
+            reminded_at__isnull=True,
+            offered_at__lte=now - timedelta(days=settings.INTRO_REMINDER_DAY),
+            expires_at__gt=now,
+        )
+        | Q(
+            state=Introduction.State.CONNECTED,
+            follow_up_at__isnull=True,
+            connected_at__lte=now - timedelta(days=settings.INTRO_FOLLOW_UP_DAYS),
+        )
+    )
+    return list(
+        Introduction.objects.filter(due).order_by("pk").values_list("pk", flat=True)
+    )
+
+
+def member_let_last_offer_pass(
+    *, member: Profile, before: Introduction, now: datetime
+) -> bool:
+    """Did the member leave their latest offer before the offer `before`
+    unanswered to its deadline? Read from their own answer and the deadline only,
+    never from what the other side did, which must not change what this member
+    receives."""
+    last = (
+        Introduction.objects.filter(
+            Introduction.pair_with(member),
+            offered_at__lt=before.offered_at,
+            expires_at__lte=now,
+        )
+        .exclude(state=Introduction.State.WITHDRAWN)
+        .order_by("-offered_at", "-pk")
+        .first()
+    )
+    return last is not None and not last.response_of(member)

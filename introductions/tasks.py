@@ -6,7 +6,7 @@ from celery import shared_task
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
 
-from . import outbox, services
+from . import outbox, selectors, services
 
 logger = logging.getLogger(__name__)
 
@@ -52,7 +52,7 @@ def offer_proposed(self) -> int:
 @shared_task(bind=True, autoretry_for=_RETRYABLE, **_RETRY)
 def process_deadlines(self) -> int:
     """Fan the intros with a deadline due out to chunk tasks."""
-    ids = services.intro_ids_with_deadlines_due()
+    ids = selectors.intro_ids_with_deadlines_due()
     for start in range(0, len(ids), CHUNK):
         apply_deadlines.delay(ids[start : start + CHUNK])
     return len(ids)

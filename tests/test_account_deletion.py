@@ -13,7 +13,7 @@ from django.urls import reverse
 from introductions import services
 from introductions.factories import IntroductionFactory
 from introductions.models import Feedback, Introduction, OutboxEmail, Report
-from introductions.selectors import dashboard_intros
+from introductions.selectors import dashboard_intros, intro_ids_with_deadlines_due
 from matching.models import AutoPause, Candidate, LeftOut, Round, RoundPair
 from profiles import privacy
 from profiles.factories import TEST_PASSWORD, InterestFactory, ProfileFactory
@@ -262,7 +262,7 @@ def test_a_declined_intro_that_looked_open_to_the_other_is_withdrawn(
     assert declined.state == "withdrawn"
     assert declined.a_decline_reason == declined.b_decline_reason == ""
     time_machine.move_to(declined.expires_at + timedelta(days=1), tick=False)
-    for pk in services.intro_ids_with_deadlines_due():
+    for pk in intro_ids_with_deadlines_due():
         services.intro_apply_deadlines(intro_id=pk)
     assert not OutboxEmail.objects.filter(recipient=world["dave"], kind="closed")
 

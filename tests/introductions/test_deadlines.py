@@ -3,7 +3,7 @@ from datetime import timedelta
 import pytest
 import time_machine
 
-from introductions import services, tasks
+from introductions import selectors, services, tasks
 from introductions.models import Introduction, OutboxEmail
 from profiles.models import Profile
 
@@ -23,7 +23,7 @@ def offer(clock, make_intro):
 
 def run_beat():
     """What beat does, with the chunk tasks run in this process."""
-    ids = services.intro_ids_with_deadlines_due()
+    ids = selectors.intro_ids_with_deadlines_due()
     if ids:
         tasks.apply_deadlines.apply(args=[ids]).get()
     return ids

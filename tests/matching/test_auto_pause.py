@@ -6,6 +6,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
+from introductions import selectors as intro_selectors
 from introductions import services as intro_services
 from introductions.factories import IntroductionFactory
 from introductions.models import Introduction
@@ -99,7 +100,7 @@ def _weekly_offer(make_member, member, now) -> Introduction:
 
 
 def _deadlines(now) -> None:
-    for intro_id in intro_services.intro_ids_with_deadlines_due(now=now):
+    for intro_id in intro_selectors.intro_ids_with_deadlines_due(now=now):
         intro_services.intro_apply_deadlines(intro_id=intro_id, now=now)
 
 
