@@ -104,7 +104,7 @@ def test_the_walk_covers_the_outbox_sender_itself():
     ],
 )
 def test_the_walk_finds_each_way_of_sending(code):
-    assert mail_sends(code, "matching/services.py") != []
+    assert mail_sends(code, "matching/services/auto_pause.py") != []
 
 
 def test_a_signal_send_is_not_taken_for_an_email():

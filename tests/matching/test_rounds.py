@@ -18,6 +18,7 @@ from matching.models import (
     RoundBlock,
     RoundPair,
 )
+from matching.services import blocks, choose
 from profiles.models import Profile
 
 from .conftest import interest_named
@@ -385,10 +386,10 @@ def test_candidates_kept_by_the_scoring_process_equal_the_stored_rows(
         services.round_score_block(round_id=round_.pk, block=block)
     round_.refresh_from_db()
     snapshot = services.round_snapshot(round_.pk)
-    assert len(services._block_cache) == 3
+    assert len(blocks._block_cache) == 3
 
     kept = services.round_candidates(round_, snapshot)
-    assert services._block_cache == {}, "used once, then memory is given back"
+    assert blocks._block_cache == {}, "used once, then memory is given back"
     stored = services.round_candidates(round_, snapshot)
 
     assert np.array_equal(kept[0], stored[0])
@@ -405,7 +406,7 @@ def test_a_block_rescored_elsewhere_is_read_from_the_table(make_member, settings
     for block in services.round_blocks_pending(round_id=round_.pk):
         services.round_score_block(round_id=round_.pk, block=block)
     # Another worker scored block 1: this process's copy of it is gone.
-    del services._block_cache[round_.pk, 1]
+    del blocks._block_cache[round_.pk, 1]
     round_.refresh_from_db()
     cand, _ = services.round_candidates(round_, services.round_snapshot(round_.pk))
     assert (cand >= 0).sum() == 5 * 4
@@ -496,14 +497,14 @@ def test_a_finisher_overlapping_another_leaves_the_finished_round_alone(
     round_ = services.round_create(trigger=Round.Trigger.COMMAND)
     services.round_prepare(round_id=round_.pk)
     services.round_score_block(round_id=round_.pk, block=0)
-    real = services.pair_round
+    real = choose.pair_round
 
     def the_other_finisher_wins(*args, **kwargs):
-        monkeypatch.setattr(services, "pair_round", real)
+        monkeypatch.setattr(choose, "pair_round", real)
         services.round_finish(round_id=round_.pk)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(services, "pair_round", the_other_finisher_wins)
+    monkeypatch.setattr(choose, "pair_round", the_other_finisher_wins)
     services.round_finish(round_id=round_.pk)
 
     round_.refresh_from_db()
