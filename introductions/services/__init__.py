@@ -31,7 +31,11 @@ from .lifecycle import (
     intros_close_for_undeliverable,
     intros_withdraw_open,
 )
-from .proposals import ProposedPair, introductions_create_proposed
+from .proposals import (
+    ProposedPair,
+    introductions_create_proposed,
+    introductions_propose,
+)
 from .requests import IntroRequestRefused, intro_request
 
 __all__ = [
@@ -51,6 +55,7 @@ __all__ = [
     "intro_request",
     "intro_withdraw",
     "introductions_create_proposed",
+    "introductions_propose",
     "intros_close_for_undeliverable",
     "intros_offer_proposed",
     "intros_withdraw_open",

@@ -32,19 +32,21 @@ _Value = Callable[[int, int, ProposedPair], object]
 
 
 @transaction.atomic
-def introductions_create_proposed(
+def introductions_propose(
     *, pairs: Iterable[ProposedPair], batch_size: int = PROPOSE_BATCH_SIZE
-) -> list[Introduction]:
+) -> dict[tuple[int, int], int]:
     """Create an introduction in state *proposed* for each pair without an open one.
 
     Safe to call again with the same pairs, or concurrently: the partial unique
     constraint `intro_one_open_per_pair` makes PostgreSQL skip a pair that already
     has an open introduction (ON CONFLICT DO NOTHING), so a re-run or resumed round
-    never proposes a pair twice. Returns only the introductions this call created.
+    never proposes a pair twice. Returns the ids of only the introductions this
+    call created, by (member_a_id, member_b_id), the lower member id first: a round
+    proposes tens of thousands at once and needs no more of them.
     """
     # One timestamp per call tells this call's rows from any others'.
     now = timezone.now()
-    created: list[Introduction] = []
+    created: dict[tuple[int, int], int] = {}
     batch: _Batch = {}
     for pair in pairs:
         if pair.member_a_id == pair.member_b_id:
@@ -54,11 +56,19 @@ def introductions_create_proposed(
         a, b = sorted((pair.member_a_id, pair.member_b_id))
         batch.setdefault((a, b), pair)
         if len(batch) >= batch_size:
-            created.extend(_create_batch(batch, now))
+            created.update(_create_batch(batch, now))
             batch = {}
     if batch:
-        created.extend(_create_batch(batch, now))
+        created.update(_create_batch(batch, now))
     return created
+
+
+def introductions_create_proposed(
+    *, pairs: Iterable[ProposedPair], batch_size: int = PROPOSE_BATCH_SIZE
+) -> list[Introduction]:
+    """introductions_propose, returning the introductions it created, oldest first."""
+    created = introductions_propose(pairs=pairs, batch_size=batch_size)
+    return list(Introduction.objects.filter(pk__in=created.values()).order_by("pk"))
 
 
 def _component_of(column: str) -> _Value:
@@ -98,7 +108,7 @@ def _columns(now: datetime) -> tuple[dict[str, _Value], list[str], list[object]]
     return given, columns, constants
 
 
-def _create_batch(batch: _Batch, now: datetime) -> list[Introduction]:
+def _create_batch(batch: _Batch, now: datetime) -> dict[tuple[int, int], int]:
     """Insert one batch through COPY into a scratch table, then one INSERT ... ON
     CONFLICT DO NOTHING: tens of thousands of rows a second, where bulk_create
     spends most of its time compiling parameters in Python."""
@@ -122,23 +132,4 @@ def _create_batch(batch: _Batch, now: datetime) -> list[Introduction]:
         )
         rows = cur.fetchall()
         cur.execute("DROP TABLE intro_proposed")
-    return [_created(pk, a, b, batch[a, b], now) for pk, a, b in sorted(rows)]
-
-
-def _created(
-    pk: int, a: int, b: int, pair: ProposedPair, now: datetime
-) -> Introduction:
-    """The row just inserted, as the instance a query would have returned."""
-    intro = Introduction(
-        pk=pk,
-        member_a_id=a,
-        member_b_id=b,
-        state=Introduction.State.PROPOSED,
-        score=pair.score,
-        explanation=pair.explanation.to_json(),
-        **(pair.components.to_columns() if pair.components else {}),
-        created_at=now,
-        updated_at=now,
-    )
-    intro._state.adding, intro._state.db = False, connection.alias
-    return intro
+    return {(a, b): pk for pk, a, b in rows}

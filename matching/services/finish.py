@@ -11,7 +11,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from psycopg.types.json import Jsonb
 
-from introductions.services import ProposedPair, introductions_create_proposed
+from introductions.services import ProposedPair, introductions_propose
 from profiles.services import profiles_mark_introduced
 
 from .. import pgcopy, selectors
@@ -24,7 +24,7 @@ from .prepare import round_snapshot
 from .rounds import RoundNotReady
 
 # The intros a finish made, their ids by pair.
-_Created = dict[tuple[int | None, int | None], int]
+_Created = dict[tuple[int, int], int]
 
 
 @dataclass(frozen=True)
@@ -143,8 +143,7 @@ def round_write(
 
 def _propose(round_: Round, proposed: list[ProposedPair]) -> _Created:
     """The intros made now, by pair; a pair with an open intro already gets none."""
-    intros = introductions_create_proposed(pairs=proposed)
-    created = {(i.member_a_id, i.member_b_id): i.pk for i in intros}
+    created = introductions_propose(pairs=proposed)
     # Only members of intros made now: a pair skipped for its open intro was
     # introduced when that one was made.
     profiles_mark_introduced(

@@ -7,7 +7,11 @@ from django.urls import reverse
 from introductions.explanations import Explanation
 from introductions.factories import IntroductionFactory
 from introductions.models import Introduction
-from introductions.services import ProposedPair, introductions_create_proposed
+from introductions.services import (
+    ProposedPair,
+    introductions_create_proposed,
+    introductions_propose,
+)
 from matching import services
 from matching.explain import explanations_for
 from matching.models import (
@@ -136,6 +140,20 @@ def test_the_proposal_service_skips_a_pair_with_an_open_intro(journalists):
     assert first[0].member_a_id == min(writer.pk, editor.pk)
     assert again == []
     assert Introduction.objects.count() == 1
+
+
+def test_the_lean_proposal_service_returns_ids_by_ordered_pair(make_member):
+    members = [make_member() for _ in range(4)]
+    open_pair = ProposedPair(members[1].pk, members[0].pk, 0.5)
+    introductions_propose(pairs=[open_pair])
+    created = introductions_propose(
+        pairs=[open_pair, ProposedPair(members[3].pk, members[2].pk, 0.25)],
+        batch_size=1,
+    )
+    low, high = sorted((members[2].pk, members[3].pk))
+    assert created == {
+        (low, high): Introduction.objects.get(member_a=low, member_b=high).pk
+    }
 
 
 def test_a_dry_run_proposes_nothing_and_touches_no_member(journalists):
