@@ -194,7 +194,10 @@ def _post_form(opener, url: str, origin: str, fields: dict) -> str:
     headers = {"X-Forwarded-Proto": "https"}
     page_request = urllib.request.Request(url, headers=headers)  # noqa: S310
     with opener.open(page_request, timeout=30) as page:
-        token = CSRF_INPUT.search(page.read().decode()).group(1)
+        found = CSRF_INPUT.search(page.read().decode())
+        if found is None:
+            raise RuntimeError(f"No CSRF token on {url}")
+        token = found.group(1)
     request = urllib.request.Request(  # noqa: S310 (http://127.0.0.1 only)
         url,
         data=urllib.parse.urlencode({"csrfmiddlewaretoken": token, **fields}).encode(),

@@ -381,8 +381,10 @@ def run(args, url: str) -> dict:
     load_at_start = os.getloadavg()[0]
     t = time.perf_counter()
     cpu = time.process_time()
-    round_ = services.round_create(trigger=Round.Trigger.COMMAND)
-    round_ = services.round_run_sync(round_id=round_.pk)
+    created = services.round_create(trigger=Round.Trigger.COMMAND)
+    if created is None:
+        raise SystemExit("A real round is still running: try again when it ends.")
+    round_ = services.round_run_sync(round_id=created.pk)
     seconds_total = time.perf_counter() - t
     # Every thread of this process (numba's too); PostgreSQL's work is not in it.
     cpu_seconds_round = time.process_time() - cpu

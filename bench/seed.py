@@ -234,6 +234,8 @@ def seed_site(n: int, *, seed: int = 7, intros: int = 3000, sessions: int = 0) -
     accept_links = []
     for i, intro in enumerate(created):
         member = intro.member_a_id if i % 2 else intro.member_b_id
+        if member is None:
+            raise ValueError(f"Seeded intro {intro.pk} lost a member")
         token = tokens.make_token(
             action=tokens.ACCEPT, member_id=member, intro_id=intro.pk
         )

@@ -5,7 +5,7 @@ from profiles.factories import ProfileFactory
 from .models import Introduction
 
 
-class IntroductionFactory(factory.django.DjangoModelFactory):
+class IntroductionFactory(factory.django.DjangoModelFactory[Introduction]):
     """A proposed introduction between two new members, or the two given.
 
     The two may be given in either order: the pair is stored with the lower id as

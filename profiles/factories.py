@@ -17,7 +17,7 @@ from .models import (
 TEST_PASSWORD = "correct-horse-battery-staple"  # noqa: S105
 
 
-class UserFactory(factory.django.DjangoModelFactory):
+class UserFactory(factory.django.DjangoModelFactory[User]):
     class Meta:
         model = User
         skip_postgeneration_save = True
@@ -44,7 +44,7 @@ class UserFactory(factory.django.DjangoModelFactory):
             TOTP.activate(self, self.totp_secret)
 
 
-class SpecialtyFactory(factory.django.DjangoModelFactory):
+class SpecialtyFactory(factory.django.DjangoModelFactory[Specialty]):
     class Meta:
         model = Specialty
         django_get_or_create = ("slug",)
@@ -53,7 +53,7 @@ class SpecialtyFactory(factory.django.DjangoModelFactory):
     slug = factory.LazyAttribute(lambda o: slugify(o.name))
 
 
-class InterestCategoryFactory(factory.django.DjangoModelFactory):
+class InterestCategoryFactory(factory.django.DjangoModelFactory[InterestCategory]):
     class Meta:
         model = InterestCategory
         django_get_or_create = ("slug",)
@@ -62,7 +62,7 @@ class InterestCategoryFactory(factory.django.DjangoModelFactory):
     slug = factory.LazyAttribute(lambda o: slugify(o.name))
 
 
-class InterestFactory(factory.django.DjangoModelFactory):
+class InterestFactory(factory.django.DjangoModelFactory[Interest]):
     class Meta:
         model = Interest
         django_get_or_create = ("slug",)
@@ -72,7 +72,7 @@ class InterestFactory(factory.django.DjangoModelFactory):
     category = factory.SubFactory(InterestCategoryFactory)
 
 
-class GoalKindFactory(factory.django.DjangoModelFactory):
+class GoalKindFactory(factory.django.DjangoModelFactory[GoalKind]):
     class Meta:
         model = GoalKind
         django_get_or_create = ("slug",)
@@ -81,7 +81,7 @@ class GoalKindFactory(factory.django.DjangoModelFactory):
     slug = factory.LazyAttribute(lambda o: slugify(o.name))
 
 
-class ProfileFactory(factory.django.DjangoModelFactory):
+class ProfileFactory(factory.django.DjangoModelFactory[Profile]):
     class Meta:
         model = Profile
         django_get_or_create = ("user",)
@@ -105,7 +105,7 @@ class ProfileFactory(factory.django.DjangoModelFactory):
             )
 
 
-class MemberGoalFactory(factory.django.DjangoModelFactory):
+class MemberGoalFactory(factory.django.DjangoModelFactory[MemberGoal]):
     class Meta:
         model = MemberGoal
 

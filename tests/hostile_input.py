@@ -105,11 +105,11 @@ def _mix(valid: dict, junk: dict, dropped: set) -> dict:
     return data
 
 
-def member_rows(profile: Profile) -> dict:
+def member_rows(profile: Profile) -> dict[str, object]:
     """Every row that belongs to a member: theirs, their user's, and all that link to
     either (introductions, feedback, goals, emails, reports, ...), read fresh."""
     user = User.objects.get(pk=profile.user_id)
-    rows = {
+    rows: dict[str, object] = {
         "profile": Profile.objects.filter(pk=profile.pk).values().get(),
         "user": User.objects.filter(pk=user.pk).values().get(),
     }
@@ -140,7 +140,7 @@ def assert_answered(response) -> None:
 
 
 def _intro(first: Profile, second: Profile, **fields) -> Introduction:
-    intro = IntroductionFactory(
+    intro = IntroductionFactory.create(
         member_a=first,
         member_b=second,
         score=0.5,
@@ -157,13 +157,17 @@ def build_world() -> SimpleNamespace:
     """An acting member with their own intros, goals and tags, and a bystander
     (the victim) with the same kinds of rows, sharing nothing with the actor."""
     category = InterestCategoryFactory()
-    tags = [InterestFactory(category=category) for _ in range(6)]
-    pending_tag = InterestFactory(category=category, status=Interest.Status.PENDING)
+    tags = [InterestFactory.create(category=category) for _ in range(6)]
+    pending_tag = InterestFactory.create(
+        category=category, status=Interest.Status.PENDING
+    )
     kinds = [GoalKindFactory() for _ in range(3)]
     now = timezone.now()
-    actor = ProfileFactory(interests=tags[:3], onboarded_at=now)
-    victim = ProfileFactory(interests=tags[3:6], onboarded_at=now)
-    carol, dave, erin, requestee = (ProfileFactory(interests=tags[:2]) for _ in "1234")
+    actor = ProfileFactory.create(interests=tags[:3], onboarded_at=now)
+    victim = ProfileFactory.create(interests=tags[3:6], onboarded_at=now)
+    carol, dave, erin, requestee = (
+        ProfileFactory.create(interests=tags[:2]) for _ in "1234"
+    )
     own_goal = MemberGoalFactory(profile=actor, kind=kinds[0])
     victim_goal = MemberGoalFactory(profile=victim, kind=kinds[1], interest=tags[4])
     for member in (actor, victim):

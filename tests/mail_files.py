@@ -16,3 +16,10 @@ def mails_in(folder: Path) -> list[Message]:
             if raw.strip():
                 messages.append(email.message_from_bytes(raw.lstrip()))
     return messages
+
+
+def decoded(part: Message) -> str:
+    """A non-multipart part's body, as text."""
+    payload = part.get_payload(decode=True)
+    assert isinstance(payload, bytes), "a multipart part has no body of its own"
+    return payload.decode()

@@ -2,6 +2,7 @@
 does not come through the outbox's sender (introductions.outbox.outbox_send)."""
 
 import sys
+from types import FrameType
 
 from django.core.mail.backends.locmem import EmailBackend
 
@@ -13,7 +14,7 @@ class SentOutsideTheOutbox(AssertionError):
 
 
 def called_from_the_outbox() -> bool:
-    frame = sys._getframe(1)
+    frame: FrameType | None = sys._getframe(1)
     while frame is not None:
         if frame.f_code is outbox.outbox_send.__code__:
             return True

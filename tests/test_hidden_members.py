@@ -26,10 +26,12 @@ from profiles.models import Block, MemberGoal, Profile
 pytestmark = pytest.mark.django_db
 
 
-def _id_patterns(resolver: URLResolver, prefix: str = "") -> list[tuple[str, list]]:
-    """(URL name, [int kwargs]) of every pattern taking an integer, admin aside:
-    staff pages are for staff, who see everyone."""
-    found = []
+def _id_patterns(
+    resolver: URLResolver, prefix: str = ""
+) -> list[tuple[str, list[str], list[str]]]:
+    """(URL name, [int kwargs], [all kwargs]) of every pattern taking an integer,
+    admin aside: staff pages are for staff, who see everyone."""
+    found: list[tuple[str, list[str], list[str]]] = []
     for entry in resolver.url_patterns:
         if isinstance(entry, URLResolver):
             if entry.app_name == "admin" or entry.namespace == "admin":

@@ -116,7 +116,7 @@ def _start_web(spawn, env: dict, log: Path) -> str:
 
 def _offered_intro() -> Introduction:
     now = timezone.now()
-    return IntroductionFactory(
+    return IntroductionFactory.create(
         score=0.5,
         explanation={"interests": [], "goals": []},
         state=Introduction.State.OFFERED,
@@ -189,26 +189,26 @@ def test_accepting_an_intro_with_redis_down_answers_at_once_and_the_email_follow
 
 @pytest.fixture
 def member(db):
-    return ProfileFactory(
+    return ProfileFactory.create(
         display_name="Dana Dialysis", interests=_tags(), onboarded_at=timezone.now()
     )
 
 
 def _tags() -> list[Interest]:
-    return [InterestFactory(name=f"Outage tag {n}") for n in range(3)]
+    return [InterestFactory.create(name=f"Outage tag {n}") for n in range(3)]
 
 
 @pytest.mark.django_db
 def test_login_search_the_tag_picker_and_password_reset_work_with_the_cache_down(
     client, member, private_redis, caplog
 ):
-    other = ProfileFactory(
+    other = ProfileFactory.create(
         display_name="Olga Oncology",
         interests=member.interests.all(),
         onboarded_at=timezone.now(),
     )
     profile_services.profiles_refresh_search_vectors(profile_ids=[other.pk])
-    InterestFactory(name="Outage unpicked")
+    InterestFactory.create(name="Outage unpicked")
 
     with _cache_on(private_redis):
         private_redis.stop()
@@ -336,7 +336,7 @@ def test_a_round_whose_worker_was_killed_mid_block_is_finished_by_the_watchdog(
     settings.MATCHING_BLOCK_SIZE = 2
     tags = _tags()
     for _ in range(6):
-        ProfileFactory(interests=tags)
+        ProfileFactory.create(interests=tags)
     round_ = matching_services.round_create(trigger=Round.Trigger.COMMAND)
     matching_services.round_prepare(round_id=round_.pk)
     assert RoundBlock.objects.filter(round=round_).count() == 3

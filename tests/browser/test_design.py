@@ -25,7 +25,7 @@ EXPLANATION = Explanation(shared_interests=tuple(SHARED), cross_specialty=True)
 
 def _member(name: str, **fields) -> Profile:
     # Reasons are re-checked against current data: both must hold the shared tags.
-    return ProfileFactory(
+    return ProfileFactory.create(
         display_name=name,
         onboarded_at=timezone.now(),
         interests=list(Interest.objects.filter(name__in=SHARED)),

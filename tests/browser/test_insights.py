@@ -41,12 +41,12 @@ def _history(rounds: int = 8, members: int = 40) -> None:
     """Weekly rounds whose intros fare better the higher their score."""
     rng = random.Random(13)
     specialties = [SpecialtyFactory(name=f"Specialty {n}") for n in range(6)]
-    interests = [InterestFactory() for _ in range(3)]
+    interests = [InterestFactory.create() for _ in range(3)]
     start = timezone.now() - timedelta(weeks=rounds + 1)
     people = []
     for n in range(members):
         country, tz = rng.choice(PLACES)
-        profile = ProfileFactory(
+        profile = ProfileFactory.create(
             display_name=f"Member {n:02d}",
             role=rng.choice(ROLES),
             specialty=rng.choice(specialties),
@@ -127,7 +127,9 @@ def _history(rounds: int = 8, members: int = 40) -> None:
 @pytest.fixture
 def staff():
     _history()
-    user = ProfileFactory(display_name="Staff Member", onboarded_at=timezone.now()).user
+    user = ProfileFactory.create(
+        display_name="Staff Member", onboarded_at=timezone.now()
+    ).user
     user.is_staff = True
     user.save()
     # The page asks what the admin asks: an authenticator app.
@@ -223,7 +225,9 @@ def test_the_learning_section_passes_axe_and_offers_a_dry_run(new_page, axe):
             "current": {"auc": 0.649, "calibration_error": 0.054},
         },
     )
-    user = ProfileFactory(display_name="Staff Member", onboarded_at=timezone.now()).user
+    user = ProfileFactory.create(
+        display_name="Staff Member", onboarded_at=timezone.now()
+    ).user
     user.is_staff = True
     user.save()
     user.totp_secret = generate_totp_secret()

@@ -45,7 +45,7 @@ def _announced(page: Page):
 
 
 def _member(name: str, slugs: list[str], **fields) -> Profile:
-    profile = ProfileFactory(
+    profile = ProfileFactory.create(
         display_name=name,
         interests=list(Interest.objects.filter(slug__in=slugs)),
         onboarded_at=timezone.now(),
@@ -219,7 +219,7 @@ def test_the_interest_filter_is_grouped_searchable_and_announces_counts(new_page
 def test_onboarding_works_without_javascript_and_keeps_its_steps(
     new_page, browser_errors, live_server
 ):
-    profile = ProfileFactory(
+    profile = ProfileFactory.create(
         display_name="Nora NoScript",
         specialty=Specialty.objects.get(slug="family-medicine"),
         interests=list(Interest.objects.active()[:3]),

@@ -14,7 +14,7 @@ from introductions.explanations import Explanation
 from introductions.models import Introduction, OutboxEmail
 from profiles.factories import TEST_PASSWORD, ProfileFactory
 from profiles.models import CallWindow, Profile, Specialty
-from tests.mail_files import mails_in
+from tests.mail_files import decoded, mails_in
 from tests.outbox_delivery import deliver_pending
 
 from .conftest import offer_as_a_round_would
@@ -42,7 +42,7 @@ def _mail_to(folder: Path, member: Profile, subject: str) -> Message:
 def _text(message: Message) -> str:
     for part in message.walk():
         if part.get_content_type() == "text/plain" and not part.get_filename():
-            return part.get_payload(decode=True).decode()
+            return decoded(part)
     raise AssertionError("no text part")
 
 
@@ -53,7 +53,7 @@ def _link(message: Message, label: str) -> str:
 
 
 def _member(name: str, email_address: str, specialty: str, zone: str) -> Profile:
-    member = ProfileFactory(
+    member = ProfileFactory.create(
         display_name=name,
         user__email=email_address,
         specialty=Specialty.objects.get(slug=specialty),

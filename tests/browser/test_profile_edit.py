@@ -39,7 +39,7 @@ NEIGHBOURS = [
 
 
 def _member(name: str, specialty: str, city: str, interests: list[str]) -> Profile:
-    return ProfileFactory(
+    return ProfileFactory.create(
         display_name=name,
         specialty=Specialty.objects.get(slug=specialty),
         city=city,

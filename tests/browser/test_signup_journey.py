@@ -8,7 +8,7 @@ from playwright.sync_api import Page, expect
 
 from profiles.factories import TEST_PASSWORD, ProfileFactory
 from profiles.models import MemberGoal, Profile, Specialty
-from tests.mail_files import mails_in
+from tests.mail_files import decoded, mails_in
 from tests.outbox_delivery import deliver_pending
 
 from .conftest import PHONE
@@ -25,7 +25,7 @@ PASSWORD = "velvet-otter-stethoscope-42"
 def _mail_bodies(folder: Path) -> list[str]:
     """The text part of every message the file backend wrote, decoded."""
     return [
-        part.get_payload(decode=True).decode()
+        decoded(part)
         for message in mails_in(folder)
         for part in message.walk()
         if part.get_content_type() == "text/plain"

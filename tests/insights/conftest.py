@@ -72,10 +72,11 @@ def _intro(h: History, name: str, one: str, other: str, **fields) -> Introductio
 
 
 def _pair(round_: Round, intro: Introduction) -> None:
+    a, b = intro.both_members()
     RoundPair.objects.create(
         round=round_,
-        member_a=intro.member_a,
-        member_b=intro.member_b,
+        member_a=a,
+        member_b=b,
         score=intro.score,
         explanation=intro.explanation,
         introduction=intro,
@@ -86,7 +87,7 @@ def stage_one() -> History:
     h = History()
     with time_machine.travel(SIGNUP, tick=False):
         s1, s2 = SpecialtyFactory(name="S1"), SpecialtyFactory(name="S2")
-        interests = [InterestFactory() for _ in range(3)]
+        interests = [InterestFactory.create() for _ in range(3)]
         goal = GoalKindFactory()
         people = {
             "A": ("attending", s1, "US", "America/New_York"),
@@ -96,7 +97,7 @@ def stage_one() -> History:
             "E": ("attending", s1, "US", "America/New_York"),
         }
         for name, (role, specialty, country, tz) in people.items():
-            h.m[name] = ProfileFactory(
+            h.m[name] = ProfileFactory.create(
                 display_name=f"Member {name}",
                 role=role,
                 specialty=specialty,
@@ -107,7 +108,7 @@ def stage_one() -> History:
             )
             if name != "E":
                 MemberGoalFactory(profile=h.m[name], kind=goal)
-        h.m["F"] = ProfileFactory(
+        h.m["F"] = ProfileFactory.create(
             display_name="Member F",
             role="fellow",
             user=UserFactory(verified=False),

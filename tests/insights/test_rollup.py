@@ -216,9 +216,9 @@ def test_the_waiting_list_starts_with_who_waited_longest(history):
     ]
 
 
-def table_rows() -> dict:
+def table_rows() -> dict[str, object]:
     """Every summary table's rows, in a comparable form."""
-    result = {}
+    result: dict[str, object] = {}
     with connection.cursor() as cursor:
         for table in (
             "insights_roundfunnel",

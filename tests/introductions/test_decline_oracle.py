@@ -103,7 +103,7 @@ def _emails_to(x, intro) -> list:
 
 def _request_again(intro, x) -> str:
     """Whether x may later ask for an introduction to the other member."""
-    other = Introduction.objects.get(pk=intro.pk).other_member(x)
+    other = Introduction.objects.get(pk=intro.pk).counterpart(x)
     try:
         services.intro_request(requester=x, other=other, note="Hello again")
     except services.IntroRequestRefused as exc:
@@ -115,8 +115,9 @@ def _replay(make_intro, side, x_action, y_action) -> list:
     """What member x observes over the intro's life, step by step."""
     with time_machine.travel(START, tick=False) as clock:
         intro = services.intro_offer(intro=make_intro())
-        x = intro.member_a if side == "a" else intro.member_b
-        y = intro.other_member(x)
+        a, b = intro.both_members()
+        x = a if side == "a" else b
+        y = intro.counterpart(x)
         plan = sorted(
             [
                 (action[1] * 24, member, action[0])
@@ -126,7 +127,7 @@ def _replay(make_intro, side, x_action, y_action) -> list:
             key=lambda step: step[0],
         )
         client = Client()
-        seen = [("start", _observe(intro, x, client))]
+        seen: list[tuple[object, ...]] = [("start", _observe(intro, x, client))]
         for hours in CHECKPOINTS_HOURS:
             for at, member, what in list(plan):
                 if at < hours:

@@ -105,6 +105,7 @@ class PrivateRedis:
         _wait_until(answers, what="the private redis-server", timeout=20)
 
     def stop(self) -> None:
+        assert self.process is not None, "stop() before start()"
         _kill_group(self.process, signal.SIGTERM)
 
     def queued(self) -> int:
@@ -215,7 +216,7 @@ def _mail_count(mail_dir: Path) -> int:
 
 
 def _seed_proposed_intros() -> None:
-    members = [ProfileFactory() for _ in range(2 * PAIRS)]
+    members = [ProfileFactory.create() for _ in range(2 * PAIRS)]
     Introduction.objects.bulk_create(
         Introduction(
             member_a=a, member_b=b, score=0.5, explanation=EXPLANATION.to_json()

@@ -47,7 +47,7 @@ def _offers(make_member, member, sequence: str) -> None:
         state, mine, theirs, deadline = _STATES[letter]
         partner = make_member()
         offered_at = now - (age + 1) * DAY
-        intro = IntroductionFactory(
+        intro = IntroductionFactory.create(
             member_a=member,
             member_b=partner,
             state=state,
@@ -93,7 +93,7 @@ def test_the_auto_pause_table(make_member, sequence, paused):
 
 
 def _weekly_offer(make_member, member, now) -> Introduction:
-    intro = IntroductionFactory(
+    intro = IntroductionFactory.create(
         member_a=member, member_b=make_member(), state="proposed"
     )
     return intro_services.intro_offer(intro=intro, now=now)

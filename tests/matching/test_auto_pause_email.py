@@ -42,7 +42,9 @@ def the_email(member) -> OutboxEmail:
 
 def resume_path(member) -> str:
     text = the_email(member).text_body
-    return re.search(r"https?://\S+(/matching/resume/\S+/)", text).group(1)
+    found = re.search(r"https?://\S+(/matching/resume/\S+/)", text)
+    assert found, "no resume link in the email"
+    return found.group(1)
 
 
 def test_the_email_is_written_with_the_pause_and_has_both_parts(paused):

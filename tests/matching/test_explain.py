@@ -16,6 +16,7 @@ pytestmark = pytest.mark.django_db
 
 def run_round() -> Round:
     round_ = services.round_create(trigger=Round.Trigger.COMMAND)
+    assert round_ is not None, "a real round is still running"
     return services.round_run_sync(round_id=round_.pk)
 
 

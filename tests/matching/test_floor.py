@@ -18,6 +18,7 @@ POPULAR = ("Health policy", "Physician burnout", "Medical education")
 
 def run_round() -> Round:
     round_ = services.round_create(trigger=Round.Trigger.COMMAND)
+    assert round_ is not None, "a real round is still running"
     return services.round_run_sync(round_id=round_.pk)
 
 

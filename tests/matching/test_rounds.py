@@ -32,6 +32,7 @@ pytestmark = pytest.mark.django_db
 
 def run_round(dry_run: bool = False) -> Round:
     round_ = services.round_create(trigger=Round.Trigger.COMMAND, dry_run=dry_run)
+    assert round_ is not None, "a real round is still running"
     return services.round_run_sync(round_id=round_.pk)
 
 

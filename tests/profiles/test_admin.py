@@ -28,7 +28,10 @@ def _form_data(response) -> dict:
             if isinstance(field.widget, MultiWidget):
                 # Dates and times: the admin splits them into a box each.
                 parts = field.widget.decompress(value)
-                for suffix, part in zip(field.widget.widgets_names, parts, strict=True):
+                assert parts is not None
+                # Django's MultiWidget has widgets_names; the stubs leave it out.
+                names = field.widget.widgets_names  # type: ignore[attr-defined]
+                for suffix, part in zip(names, parts, strict=True):
                     data[key + suffix] = part
             else:
                 data[key] = value
