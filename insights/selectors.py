@@ -1,7 +1,9 @@
 """What the insights page reads: the summary tables and a few indexed counts.
 
 One query per kind of figure, whatever the number of members or intros (six in
-all); nothing here reads the intro table.
+all); nothing here reads the intro table. The figures of the summary tables
+change only when the rollup runs, so the page keeps them per rollup_version;
+the health counts and the waiting members' names are read on every request.
 """
 
 from dataclasses import dataclass
@@ -9,7 +11,6 @@ from datetime import datetime, timedelta
 
 from django.db import connection
 from django.db.models import Sum
-from django.utils import timezone
 
 from introductions.models import OutboxEmail, Report
 
@@ -47,15 +48,14 @@ class Breakdown:
 
 
 @dataclass(frozen=True)
-class InsightsData:
+class RolledUpData:
+    """What the rollup computed: fixed until its next run."""
+
     rollup: Rollup | None
     rounds: list[RoundFunnel]
     weeks: list[WeekFunnel]
     breakdowns: list[Breakdown]
     cohorts: list[SignupCohort]
-    waiting: list[WaitingMember]
-    health: Health
-    now: datetime
 
 
 _HEALTH_COUNTS = """
@@ -93,16 +93,24 @@ def rollup_and_health(now: datetime) -> tuple[Rollup | None, Health]:
     return rollup, Health(*counts)
 
 
-def rollup_version() -> str:
-    """Changes whenever the rollup ran: what the charts are cached under."""
-    computed_at = (
-        Rollup.objects.filter(pk=1).values_list("computed_at", flat=True).first()
-    )
+def rollup_computed_at() -> datetime | None:
+    """When the rollup last ran (None before its first run)."""
+    return Rollup.objects.filter(pk=1).values_list("computed_at", flat=True).first()
+
+
+def rollup_version(rollup: Rollup | None) -> str:
+    """What the figures drawn from the summary tables are cached under: the
+    rollup rewrites them and its computed_at in one transaction, so a new run
+    means a new version, and a version's figures never change."""
+    return version_of(None if rollup is None else rollup.computed_at)
+
+
+def version_of(computed_at: datetime | None) -> str:
     return "none" if computed_at is None else f"{computed_at.timestamp():.6f}"
 
 
-def insights_data() -> InsightsData:
-    now = timezone.now()
+def rolled_up_data(rollup: Rollup | None) -> RolledUpData:
+    """The summary tables (four queries), as of `rollup`."""
     recent_rounds = RoundFunnel.objects.order_by("-round__created_at", "-round_id")[
         :RECENT_ROUNDS
     ]
@@ -121,14 +129,20 @@ def insights_data() -> InsightsData:
         )
         .order_by("measure", "key")
     ]
-    rollup, live = rollup_and_health(now)
-    return InsightsData(
+    return RolledUpData(
         rollup=rollup,
         rounds=rounds[::-1],
         weeks=list(WeekFunnel.objects.order_by("-week")[:RECENT_WEEKS])[::-1],
         breakdowns=breakdowns,
         cohorts=list(SignupCohort.objects.order_by("week")),
-        waiting=list(WaitingMember.objects.select_related("profile")),
-        health=live,
-        now=now,
+    )
+
+
+def waiting_members() -> list[WaitingMember]:
+    """Who waits longest, with their names read now: a member renamed or gone
+    since the rollup is never shown by an old name."""
+    return list(
+        WaitingMember.objects.select_related("profile").only(
+            "rank", "waiting_since", "profile__display_name"
+        )
     )

@@ -1,17 +1,18 @@
 """The page's tables: each one is shown as a chart, as an HTML table and as CSV.
 
-Built from InsightsData alone (no query), so the page, its charts and its CSV
-downloads show the same figures.
+Built from what the selectors read (no query of their own), so the page, its
+charts and its CSV downloads show the same figures.
 """
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date
 
 from django.urls import reverse
 
 from .figures import rate
-from .models import Funnel
-from .selectors import AUTO_PAUSE_DAYS, InsightsData
+from .models import Funnel, WaitingMember
+from .selectors import AUTO_PAUSE_DAYS, Health, RolledUpData
 
 STAGE_LABELS = {
     "cross": "student or resident ↔ attending",
@@ -125,15 +126,16 @@ def _funnel_row(label: str, f: Funnel) -> tuple:
     )
 
 
-def _by_measure(data: InsightsData) -> dict[str, dict]:
+def _by_measure(data: RolledUpData) -> dict[str, dict]:
     result: dict[str, dict] = defaultdict(dict)
     for b in data.breakdowns:
         result[b.measure][b.key] = b
     return result
 
 
-def at_a_glance(data: InsightsData) -> list[tuple[str, str]]:
-    """The few figures to read first, each also in a table further down."""
+def at_a_glance(data: RolledUpData) -> list[tuple[str, str]]:
+    """The few figures to read first, each also in a table further down (the
+    live one is health_at_a_glance's)."""
     figures = []
     if data.rounds:
         last = data.rounds[-1]
@@ -155,17 +157,35 @@ def at_a_glance(data: InsightsData) -> list[tuple[str, str]]:
     )
     if data.rollup is not None:
         figures.append(("Gini of exposure", display(data.rollup.gini, "num")))
-    h = data.health
-    figures.append(
-        (
-            "failed emails and open reports",
-            f"{h.emails_failed:,} and {h.reports_open:,}",
-        )
-    )
     return figures
 
 
-def build_tables(data: InsightsData) -> dict[str, Table]:
+def health_at_a_glance(h: Health) -> tuple[str, str]:
+    return (
+        "failed emails and open reports",
+        f"{h.emails_failed:,} and {h.reports_open:,}",
+    )
+
+
+# The page's sections in order: "waiting" and "health" are read live, the
+# others are built_tables'.
+SECTIONS = [
+    "rounds",
+    "weeks",
+    "onboarding",
+    "mission",
+    "roles",
+    "left_out",
+    "fairness",
+    "waiting",
+    "calibration",
+    "components",
+    "health",
+]
+
+
+def build_tables(data: RolledUpData) -> dict[str, Table]:
+    """The tables of the summary tables' figures."""
     tables = [
         Table(
             "rounds",
@@ -193,15 +213,13 @@ def build_tables(data: InsightsData) -> dict[str, Table]:
         _roles(data),
         _left_out(data),
         _fairness(data),
-        _waiting(data),
         _calibration(data),
         _components(data),
-        _health(data),
     ]
     return {t.name: t for t in tables}
 
 
-def _onboarding(data: InsightsData) -> Table:
+def _onboarding(data: RolledUpData) -> Table:
     steps = [
         ("signed up", "signed_up"),
         ("verified their email", "verified"),
@@ -239,7 +257,7 @@ def _onboarding(data: InsightsData) -> Table:
     )
 
 
-def _mission(data: InsightsData) -> Table:
+def _mission(data: RolledUpData) -> Table:
     measures = _by_measure(data)
     rows = []
     for measure, label in MISSION:
@@ -275,7 +293,7 @@ def _mission(data: InsightsData) -> Table:
     )
 
 
-def _roles(data: InsightsData) -> Table:
+def _roles(data: RolledUpData) -> Table:
     keys = _by_measure(data).get("roles", {})
     total = sum(b.connected for b in keys.values())
     rows = [
@@ -297,7 +315,7 @@ def _roles(data: InsightsData) -> Table:
     )
 
 
-def _left_out(data: InsightsData) -> Table:
+def _left_out(data: RolledUpData) -> Table:
     return Table(
         "left_out",
         "Members left out per round",
@@ -322,7 +340,7 @@ def _left_out(data: InsightsData) -> Table:
     )
 
 
-def _fairness(data: InsightsData) -> Table:
+def _fairness(data: RolledUpData) -> Table:
     r = data.rollup
     rows = []
     if r is not None:
@@ -349,8 +367,7 @@ def _fairness(data: InsightsData) -> Table:
     )
 
 
-def _waiting(data: InsightsData) -> Table:
-    today = data.now.date()
+def waiting_table(waiting: list[WaitingMember], today: date) -> Table:
     return Table(
         "waiting",
         "Members waiting longest",
@@ -367,12 +384,12 @@ def _waiting(data: InsightsData) -> Table:
                 f"{w.waiting_since:%d %b %Y}",
                 (today - w.waiting_since.date()).days,
             )
-            for w in data.waiting
+            for w in waiting
         ],
     )
 
 
-def _calibration(data: InsightsData) -> Table:
+def _calibration(data: RolledUpData) -> Table:
     deciles = _by_measure(data).get("decile", {})
     rows = []
     for decile in range(1, 11):
@@ -407,7 +424,7 @@ def _calibration(data: InsightsData) -> Table:
     )
 
 
-def _components(data: InsightsData) -> Table:
+def _components(data: RolledUpData) -> Table:
     measures = _by_measure(data)
     rows = []
     for measure, label in COMPONENTS:
@@ -438,8 +455,7 @@ def _components(data: InsightsData) -> Table:
     )
 
 
-def _health(data: InsightsData) -> Table:
-    h = data.health
+def health_table(h: Health) -> Table:
     return Table(
         "health",
         "Health",

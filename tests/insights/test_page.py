@@ -12,8 +12,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from insights.services import insights_rollup
+from introductions.models import OutboxEmail
 from matching.models import Round
 from profiles.factories import ProfileFactory
+from profiles.models import Profile
 
 from .conftest import NOW
 
@@ -264,3 +266,70 @@ def test_a_chart_is_redrawn_after_the_next_rollup(staff_client, history):
     after = staff_client.get(url).content.decode()
     assert f"#{r3.pk} " not in before
     assert f"#{r3.pk} " in after
+
+
+SUMMARY_TABLES = (
+    "insights_roundfunnel",
+    "insights_roundbreakdown",
+    "insights_weekfunnel",
+    "insights_signupcohort",
+)
+
+
+def _section(html: str, name: str) -> str:
+    start = html.index(f'<section class="card" id="{name}"')
+    return html[start : html.index("</section>", start)]
+
+
+def test_the_figures_are_read_once_per_rollup_and_the_rest_live(staff_client, history):
+    with time_machine.travel(NOW, tick=False):
+        first = staff_client.get(PAGE).content.decode()
+        with CaptureQueriesContext(connection) as queries:
+            again = staff_client.get(PAGE)
+    assert again.status_code == 200
+    assert len(queries) <= 6
+    assert not [q["sql"] for q in queries if any(t in q["sql"] for t in SUMMARY_TABLES)]
+    html = again.content.decode()
+    for name in ("rounds", "mission", "fairness", "waiting", "health"):
+        assert _section(html, name) == _section(first, name)
+    # The health counts and the waiting members' names are read every time.
+    OutboxEmail.objects.create(
+        recipient=history.m["B"],
+        kind=OutboxEmail.Kind.WARNING,
+        event_key="test-warning-late",
+        to_email="b@example.org",
+        subject="s",
+        text_body="t",
+        status="failed",
+    )
+    Profile.objects.filter(pk=history.m["E"].pk).update(display_name="Member Eve")
+    with time_machine.travel(NOW, tick=False):
+        response = staff_client.get(PAGE)
+    assert ["emails given up on (failed)", "2"] in shown(response, "health")
+    assert ("failed emails and open reports", "2 and 1") in response.context["glance"]
+    html = response.content.decode()
+    assert "Member Eve" in _section(html, "waiting")
+    assert _section(html, "rounds") == _section(first, "rounds")
+
+
+def test_the_page_shows_the_next_rollups_figures(staff_client, history):
+    later = NOW + timedelta(days=1)
+    with time_machine.travel(later, tick=False):
+        before = staff_client.get(PAGE).content.decode()
+        r3 = Round.objects.create(
+            trigger=Round.Trigger.BEAT,
+            status=Round.Status.DONE,
+            created_at=later,
+            finished_at=later,
+            members_considered=7,
+        )
+        # Not rolled up yet: the page still shows the last rollup's figures.
+        assert f"#{r3.pk} " not in staff_client.get(PAGE).content.decode()
+        insights_rollup()
+        response = staff_client.get(PAGE)
+    after = response.content.decode()
+    assert f"#{r3.pk} " not in before
+    assert f"#{r3.pk} " in _section(after, "rounds")
+    assert f"#{r3.pk} " in _section(after, "left_out")
+    assert shown(response, "rounds")[-1][:2] == [f"#{r3.pk} {later:%d %b}", "7"]
+    assert f"Figures rolled up at {later:%-d %b %Y, %H:%M} UTC" in after
