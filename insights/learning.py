@@ -1,14 +1,15 @@
-"""The page's "Learning from outcomes" section: reads only.
+"""The "Learning from outcomes" page: reads only.
 
-Outcomes by each stored score component (introductions.components), bucketed,
-and the weight versions (matching.models.WeightVersion) with their holdout
-figures and dry runs. Read live, in one query each: the component columns are
-narrow and only intros a round proposed carry them.
+Outcomes by each stored score component (introductions.components), bucketed
+by the rollup (insights.services.COMPONENT_BUCKETS) into its per-round
+breakdowns and summed over every round here, so the page never reads the
+intro table; and the weight versions (matching.models.WeightVersion) with
+their holdout figures and dry runs, read live.
 """
 
 from dataclasses import dataclass
 
-from django.db import connection
+from django.db.models import Sum
 from django.urls import reverse
 
 from matching.fitting import FEATURE_LABELS, FEATURES
@@ -16,15 +17,17 @@ from matching.models import WeightVersion
 from matching.services import matching_weights
 
 from .figures import rate
+from .models import RoundBreakdown
 from .tables import Chart, Column, Table
 
-# (measure, bucket) -> label, in the order shown. Buckets are computed in SQL.
+# The rollup's component measures, each with its label and its buckets' labels
+# in the order of their keys ("0", "1", ...), which is the order shown.
 BUCKETS = {
-    "interest": (
+    "component_interest": (
         "Shared rare interest",
         ["none shared", "under 0.2", "0.2 to 0.4", "0.4 to 0.6", "0.6 and over"],
     ),
-    "goal": (
+    "component_goal": (
         "On-topic goal",
         [
             "none",
@@ -33,40 +36,15 @@ BUCKETS = {
             "2 kinds on topic or more",
         ],
     ),
-    "cross": (
+    "component_cross": (
         "Cross-specialty",
         ["same specialty or unknown", "different", "different, preferred"],
     ),
-    "windows": (
+    "component_windows": (
         "Call-window overlap",
         ["call fits both windows", "no call fits both", "not recorded"],
     ),
 }
-
-_BY_COMPONENT = """
-WITH f AS (
-  SELECT i.connected_at IS NOT NULL AS connected,
-    i.connected_at IS NOT NULL AND EXISTS (
-      SELECT 1 FROM introductions_feedback fb
-      WHERE fb.intro_id = i.id AND fb.met = 'yes') AS met,
-    i.component_interest AS ci, i.component_goal_units AS cg,
-    i.component_cross_specialty AS cx, i.component_prefers_other AS cp,
-    i.component_windows_overlap AS cw
-  FROM introductions_introduction i
-  WHERE i.component_interest IS NOT NULL AND i.offered_at IS NOT NULL
-)
-SELECT m.measure, m.bucket, count(*), count(*) FILTER (WHERE f.connected),
-       count(*) FILTER (WHERE f.met)
-FROM f, LATERAL (VALUES
-  ('interest', CASE WHEN f.ci <= 0 THEN 0 WHEN f.ci < 0.2 THEN 1
-    WHEN f.ci < 0.4 THEN 2 WHEN f.ci < 0.6 THEN 3 ELSE 4 END),
-  ('goal', CASE WHEN f.cg = 0 THEN 0 WHEN f.cg < 4 THEN 1
-    WHEN f.cg < 8 THEN 2 ELSE 3 END),
-  ('cross', CASE WHEN NOT f.cx THEN 0 WHEN NOT f.cp THEN 1 ELSE 2 END),
-  ('windows', CASE WHEN f.cw IS NULL THEN 2 WHEN f.cw THEN 0 ELSE 1 END)
-) m(measure, bucket)
-GROUP BY m.measure, m.bucket
-"""
 
 
 class LearningTable(Table):
@@ -80,14 +58,19 @@ class LearningTable(Table):
 
 
 def component_calibration() -> LearningTable:
-    """Offered intros by component bucket: both-accepted and met rates."""
-    with connection.cursor() as cursor:
-        cursor.execute(_BY_COMPONENT)
-        counts = {(m, b): (o, c, t) for m, b, o, c, t in cursor.fetchall()}
+    """Offered intros by component bucket: both-accepted and met rates, as of
+    the rollup (one query over its breakdowns: a few rows per round)."""
+    counts = {
+        (row["measure"], row["key"]): (row["offered"], row["connected"], row["met"])
+        for row in RoundBreakdown.objects.filter(measure__in=BUCKETS)
+        .values("measure", "key")
+        .annotate(offered=Sum("offered"), connected=Sum("connected"), met=Sum("met"))
+        .order_by()
+    }
     rows = []
     for measure, (label, buckets) in BUCKETS.items():
         for bucket, name in enumerate(buckets):
-            offered, connected, met = counts.get((measure, bucket), (0, 0, 0))
+            offered, connected, met = counts.get((measure, str(bucket)), (0, 0, 0))
             if offered:
                 rows.append(
                     (

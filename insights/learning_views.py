@@ -3,6 +3,7 @@ and the staff's three actions on them (dry run, adopt, roll back), each a POST
 with its CSRF token that redirects back (a reload never repeats it)."""
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,7 +17,9 @@ from matching.tasks import weights_dry_run as dry_run_task
 
 from .charts import render_chart
 from .learning import LEARNING_TABLES, component_calibration, weight_versions
-from .views import staff_required, table_csv
+from .selectors import rollup_computed_at, version_of
+from .tables import Table
+from .views import CACHE_SECONDS, staff_required, table_csv
 
 PAGE = "insights:learning"
 
@@ -27,11 +30,15 @@ def learning_page(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "insights/learning.html",
-        {"table": component_calibration(), "view": weight_versions()},
+        {
+            "rolled_up_at": rollup_computed_at(),
+            "table": component_calibration(),
+            "view": weight_versions(),
+        },
     )
 
 
-def _table_or_404(name: str):
+def _table_or_404(name: str) -> Table:
     build = LEARNING_TABLES.get(name)
     if build is None:
         raise Http404
@@ -41,9 +48,13 @@ def _table_or_404(name: str):
 @require_GET
 @staff_required
 def learning_chart(request: HttpRequest, name: str) -> HttpResponse:
-    response = HttpResponse(
-        render_chart(_table_or_404(name)), content_type="image/svg+xml"
-    )
+    # Its figures change only when the rollup runs, as the insights charts'.
+    key = f"insights:learning-chart:{name}:{version_of(rollup_computed_at())}"
+    svg = cache.get(key)
+    if svg is None:
+        svg = render_chart(_table_or_404(name))
+        cache.set(key, svg, timeout=CACHE_SECONDS)
+    response = HttpResponse(svg, content_type="image/svg+xml")
     response["Cache-Control"] = "private, max-age=300"
     return response
 

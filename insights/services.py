@@ -123,7 +123,8 @@ SELECT rp.round_id, i.id, i.score, i.created_at,
       i.explanation -> 'goals') = 'array' THEN i.explanation -> 'goals' END), 0) > 0
     THEN 'yes' ELSE 'no' END AS goal,
   CASE WHEN i.explanation ->> 'cross_specialty' = 'true' THEN 'yes' ELSE 'no' END
-    AS cross_specialty
+    AS cross_specialty,
+  {components}
 FROM {source}
 LEFT JOIN matching_roundpair rp
   ON rp.introduction_id = i.id AND rp.round_id = ANY(%(rounds)s)
@@ -136,6 +137,27 @@ LEFT JOIN (
 LEFT JOIN profiles_profile pa ON pa.id = i.member_a_id
 LEFT JOIN profiles_profile pb ON pb.id = i.member_b_id
 """
+# The learning page's calibration by score component: offered intros that
+# carry their score's components (introductions.components), by the bucket of
+# each, the bucket's number as the key (its label is insights.learning's). NULL
+# for every other intro, so that they make no group.
+COMPONENT_BUCKETS = {
+    "component_interest": """CASE WHEN i.component_interest <= 0 THEN '0'
+      WHEN i.component_interest < 0.2 THEN '1' WHEN i.component_interest < 0.4
+      THEN '2' WHEN i.component_interest < 0.6 THEN '3' ELSE '4' END""",
+    "component_goal": """CASE WHEN i.component_goal_units = 0 THEN '0'
+      WHEN i.component_goal_units < 4 THEN '1'
+      WHEN i.component_goal_units < 8 THEN '2' ELSE '3' END""",
+    "component_cross": """CASE WHEN NOT i.component_cross_specialty THEN '0'
+      WHEN NOT i.component_prefers_other THEN '1' ELSE '2' END""",
+    "component_windows": """CASE WHEN i.component_windows_overlap IS NULL
+      THEN '2' WHEN i.component_windows_overlap THEN '0' ELSE '1' END""",
+}
+_COMPONENTS = ",\n  ".join(
+    "CASE WHEN i.component_interest IS NOT NULL AND i.offered_at IS NOT NULL "
+    f"THEN {bucket} END AS {measure}"
+    for measure, bucket in COMPONENT_BUCKETS.items()
+)
 # The breakdowns (RoundBreakdown.measure), each a column of insights_facts but
 # the decile, which is ranked within each round.
 _MEASURES = [
@@ -148,6 +170,7 @@ _MEASURES = [
     "shared_interest",
     "goal",
     "cross_specialty",
+    *COMPONENT_BUCKETS,
 ]
 
 _FUNNEL_SUMS = """
@@ -221,6 +244,7 @@ def _collect_facts(rounds: list[int], weeks: list[date], *, full: bool) -> None:
             _week_of_intro=week_of_intro,
             source=source,
             feedback_scope=feedback_scope,
+            components=_COMPONENTS,
         ),
         params,
     )
@@ -268,7 +292,8 @@ def _recompute_rounds(round_ids: list[int]) -> None:
         params,
     )
     # One pass for all measures: a hash table per grouping set, rather than a
-    # row per intro and measure.
+    # row per intro and measure. The intros a component measure leaves out
+    # (its key NULL) make no row.
     measure = "CASE {} END".format(
         " ".join(f"WHEN GROUPING({m}) = 0 THEN '{m}'" for m in _MEASURES)
     )
@@ -287,6 +312,7 @@ def _recompute_rounds(round_ids: list[int]) -> None:
           FROM insights_facts f WHERE {in_rounds}
         ) f
         GROUP BY GROUPING SETS ({sets})
+        HAVING coalesce({", ".join(_MEASURES)}) IS NOT NULL
         """,
         params,
     )

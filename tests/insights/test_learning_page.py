@@ -8,12 +8,15 @@ from datetime import timedelta
 
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from insights.services import insights_rollup
 from introductions.models import Feedback, Introduction
-from matching.models import Round, WeightVersion
+from matching.models import Round, RoundPair, WeightVersion
 from matching.tasks import weights_dry_run as dry_run_task
 from profiles.factories import ProfileFactory
 
@@ -44,7 +47,8 @@ def staff_client(client):
 
 @pytest.fixture
 def components_history():
-    """Intros with components (interest, goal quarters, cross, prefers, windows):
+    """Intros of one round with components (interest, goal quarters, cross,
+    prefers, windows), rolled up:
 
     I1 0.0, 0, same,      windows yes,     offered, expired
     I2 0.1, 2, different, windows yes,     both accepted, met (one says yes)
@@ -54,12 +58,15 @@ def components_history():
     I6 0.7, 0, same,      windows yes,     proposed, never offered: not counted
     I7 no components (a requested intro), both accepted: not counted
     """
-    a, b = ProfileFactory(), ProfileFactory()
-    low, high = sorted((a, b), key=lambda p: p.pk)
     now = timezone.now() - timedelta(days=7)
+    round_ = Round.objects.create(
+        trigger=Round.Trigger.BEAT, status=Round.Status.DONE, created_at=now
+    )
 
-    def intro(state, components, *, offered=True, met=None):
+    def intro(state, components, *, offered=True, met=None, requested=False):
         ci, cg, cx, cp, cw = components or (None,) * 5
+        # A round introduces a pair once: new members for every intro.
+        low, high = sorted((ProfileFactory(), ProfileFactory()), key=lambda p: p.pk)
         made = Introduction.objects.create(
             member_a=low,
             member_b=high,
@@ -72,6 +79,14 @@ def components_history():
             component_prefers_other=cp,
             component_windows_overlap=cw,
         )
+        if not requested:
+            RoundPair.objects.create(
+                round=round_,
+                member_a=low,
+                member_b=high,
+                score=made.score,
+                introduction=made,
+            )
         if met is not None:
             Feedback.objects.create(intro=made, member=low, met=met)
         return made
@@ -82,7 +97,9 @@ def components_history():
     intro("declined", (0.5, 8, False, False, None))
     intro("connected", (0.7, 1, True, True, True), met="no")
     intro("proposed", (0.7, 0, False, False, True), offered=False)
-    intro("connected", None, met="yes")
+    intro("connected", None, met="yes", requested=True)
+    insights_rollup()
+    return round_
 
 
 def test_calibration_by_score_component(staff_client, components_history):
@@ -152,6 +169,69 @@ def test_calibration_by_score_component(staff_client, components_history):
         staff_client.get(reverse("insights:learning_csv", args=["nope"])).status_code
         == 404
     )
+
+
+def test_the_figures_change_with_the_next_rollup_and_not_before(
+    staff_client, components_history
+):
+    chart_url = reverse("insights:learning_chart", args=["score-components"])
+    first_chart = staff_client.get(chart_url).content
+    low, high = sorted((ProfileFactory(), ProfileFactory()), key=lambda p: p.pk)
+    made = Introduction.objects.create(
+        member_a=low,
+        member_b=high,
+        state="connected",
+        offered_at=timezone.now(),
+        connected_at=timezone.now(),
+        component_interest=0.9,
+        component_goal_units=0,
+        component_cross_specialty=False,
+        component_prefers_other=False,
+        component_windows_overlap=True,
+    )
+    RoundPair.objects.create(
+        round=components_history,
+        member_a=low,
+        member_b=high,
+        score=made.score,
+        introduction=made,
+    )
+    before = staff_client.get(PAGE)
+    assert [
+        "Shared rare interest: 0.6 and over",
+        "1",
+        "1",
+        "100.0 %",
+        "0",
+        "0.0 %",
+    ] in (before.context["table"].display_rows)
+    assert staff_client.get(chart_url).content == first_chart
+    insights_rollup()
+    after = staff_client.get(PAGE)
+    assert [
+        "Shared rare interest: 0.6 and over",
+        "2",
+        "2",
+        "100.0 %",
+        "0",
+        "0.0 %",
+    ] in (after.context["table"].display_rows)
+    assert staff_client.get(chart_url).content != first_chart
+
+
+def test_the_page_reads_the_rollup_not_the_intro_table(
+    staff_client, components_history, django_assert_max_num_queries
+):
+    WeightVersion.objects.create(weights=FITTED, target="accepted")
+    with (
+        CaptureQueriesContext(connection) as queries,
+        django_assert_max_num_queries(10),
+    ):
+        response = staff_client.get(PAGE)
+    assert response.status_code == 200
+    assert not [
+        q["sql"] for q in queries if "introductions_introduction" in q["sql"]
+    ], "the page must not read the intro table"
 
 
 def test_the_insights_page_links_here(staff_client):

@@ -17,7 +17,7 @@ import time_machine
 from django.db import transaction
 
 from insights import services
-from insights.models import RoundFunnel
+from insights.models import RoundBreakdown, RoundFunnel
 from insights.services import insights_rollup
 from introductions.models import Feedback, Introduction
 from matching.models import LeftOut, Round, RoundPair
@@ -72,6 +72,20 @@ def _explanation(rng: random.Random) -> dict:
         "shared_sensitive_interests": ["y"] if rng.random() < 0.1 else [],
         "goals": [{"kind": "g"}] if rng.random() < 0.4 else "not a list",
         "cross_specialty": rng.random() < 0.5,
+    }
+
+
+def _components(rng: random.Random) -> dict:
+    """The score's parts, as a round stores them (a few intros from before)."""
+    if rng.random() < 0.1:
+        return {}
+    cross = rng.random() < 0.5
+    return {
+        "component_interest": round(rng.random() * 0.8, 3),
+        "component_goal_units": rng.randrange(0, 10),
+        "component_cross_specialty": cross,
+        "component_prefers_other": cross and rng.random() < 0.5,
+        "component_windows_overlap": rng.choice([True, False, None]),
     }
 
 
@@ -152,7 +166,12 @@ def _new_round(rng: random.Random, members: list, now: datetime) -> None:
         score = round(rng.random(), 3)
         explanation = _explanation(rng)
         intro = Introduction.objects.create(
-            member_a=a, member_b=b, score=score, explanation=explanation, **fields
+            member_a=a,
+            member_b=b,
+            score=score,
+            explanation=explanation,
+            **fields,
+            **_components(rng),
         )
         RoundPair.objects.create(
             round=round_,
@@ -237,3 +256,4 @@ def test_each_incremental_run_equals_a_full_recomputation(
     # The histories did reach the summaries: every round has its funnel.
     assert RoundFunnel.objects.count() == WEEKS
     assert sum(f.connected for f in RoundFunnel.objects.all()) > 0
+    assert RoundBreakdown.objects.filter(measure="component_interest").count() > WEEKS
