@@ -274,6 +274,21 @@ def seed_site(n: int, *, seed: int = 7, intros: int = 3000, sessions: int = 0) -
     }
 
 
+# The score's parts a round stores on each intro it proposes (the learning
+# page's calibration reads them), consistent with the explanation seeded beside
+# them: from the generated x, y, score and u of each intro.
+_COMPONENT_COLUMNS = (
+    "component_interest, component_goal_units, component_cross_specialty, "
+    "component_prefers_other, component_windows_overlap"
+)
+_COMPONENT_VALUES = """
+  CASE WHEN u < 0.7 THEN 0.05 + 0.9 * score * u / 0.7 ELSE 0 END,
+  CASE WHEN score > 0.5 THEN floor(score * 12)::int ELSE 0 END,
+  x %% 3 <> y %% 3, x %% 3 <> y %% 3 AND (x + y) %% 5 = 0,
+  CASE WHEN x %% 7 = 0 THEN NULL ELSE y %% 4 <> 0 END
+"""
+
+
 def seed_history(n: int, intros: int, *, rounds: int = 50, seed: int = 7) -> dict:
     """Past rounds with `intros` closed intros among members 1..n, for the insights
     page at scale: weekly rounds, the last one a week ago. Written by INSERT ...
@@ -302,7 +317,7 @@ def seed_history(n: int, intros: int, *, rounds: int = 50, seed: int = 7) -> dic
         cursor.execute("SET session_replication_role = replica")
         cursor.execute("SELECT setseed(%s)", [1 / (seed + 1)])
         cursor.execute(
-            """
+            f"""
             WITH g AS (
               SELECT s, 1 + floor(random() * %(n)s)::int AS x,
                      1 + floor(random() * %(n)s)::int AS y,
@@ -319,11 +334,12 @@ def seed_history(n: int, intros: int, *, rounds: int = 50, seed: int = 7) -> dic
               member_a_id, member_b_id, state, score, explanation, a_response,
               b_response, a_responded_at, b_responded_at, offered_at, connected_at,
               closed_at, a_decline_reason, b_decline_reason, proposed_slots, note,
-              created_at, updated_at)
+              created_at, updated_at, {_COMPONENT_COLUMNS})
             SELECT least(x, y), greatest(x, y), state, score,
               jsonb_build_object('shared_interests',
                 CASE WHEN u < 0.7 THEN '["x"]'::jsonb ELSE '[]'::jsonb END,
-                'goals', CASE WHEN score > 0.5 THEN '[{}]'::jsonb ELSE '[]'::jsonb END,
+                'goals',
+                CASE WHEN score > 0.5 THEN '[{{}}]'::jsonb ELSE '[]'::jsonb END,
                 'cross_specialty', x %% 3 <> y %% 3),
               CASE WHEN state = 'connected' THEN 'accepted'
                    WHEN state = 'declined' THEN 'declined' ELSE '' END,
@@ -332,7 +348,7 @@ def seed_history(n: int, intros: int, *, rounds: int = 50, seed: int = 7) -> dic
               CASE WHEN state = 'connected' THEN at + (score * interval '5 days') END,
               at, CASE WHEN state = 'connected' THEN at + interval '5 days' END,
               at + interval '7 days', '', '', '[]', '', at - interval '1 hour',
-              least(at + interval '7 days', %(seeded)s)
+              least(at + interval '7 days', %(seeded)s), {_COMPONENT_VALUES}
             FROM o ORDER BY r
             """,
             {
@@ -399,7 +415,7 @@ def seed_week(n: int, intros: int, *, seed: int = 7) -> dict:
         cursor.execute("SET session_replication_role = replica")
         cursor.execute("SELECT setseed(%s)", [1 / (seed + 2)])
         cursor.execute(
-            """
+            f"""
             WITH g AS (
               SELECT 1 + floor(random() * %(n)s)::int AS x,
                      1 + floor(random() * %(n)s)::int AS y,
@@ -414,11 +430,12 @@ def seed_week(n: int, intros: int, *, seed: int = 7) -> dict:
               member_a_id, member_b_id, state, score, explanation, a_response,
               b_response, a_responded_at, b_responded_at, offered_at, connected_at,
               expires_at, a_decline_reason, b_decline_reason, proposed_slots, note,
-              created_at, updated_at)
+              created_at, updated_at, {_COMPONENT_COLUMNS})
             SELECT least(x, y), greatest(x, y), state, score,
               jsonb_build_object('shared_interests',
                 CASE WHEN u < 0.7 THEN '["x"]'::jsonb ELSE '[]'::jsonb END,
-                'goals', CASE WHEN score > 0.5 THEN '[{}]'::jsonb ELSE '[]'::jsonb END,
+                'goals',
+                CASE WHEN score > 0.5 THEN '[{{}}]'::jsonb ELSE '[]'::jsonb END,
                 'cross_specialty', x %% 3 <> y %% 3),
               CASE WHEN state = 'connected' THEN 'accepted'
                    WHEN state = 'declined' THEN 'declined'
@@ -428,7 +445,8 @@ def seed_week(n: int, intros: int, *, seed: int = 7) -> dict:
                    THEN %(now)s - u * interval '1 hour' END,
               CASE WHEN state = 'connected' THEN %(now)s - u * interval '1 hour' END,
               %(at)s, CASE WHEN state = 'connected' THEN %(now)s END,
-              %(at)s + interval '7 days', '', '', '[]', '', %(at)s, %(now)s
+              %(at)s + interval '7 days', '', '', '[]', '', %(at)s, %(now)s,
+              {_COMPONENT_VALUES}
             FROM o
             """,
             {"n": n, "intros": intros, "now": now, "at": round_.created_at},
