@@ -287,7 +287,7 @@ def test_the_figures_are_read_once_per_rollup_and_the_rest_live(staff_client, hi
         with CaptureQueriesContext(connection) as queries:
             again = staff_client.get(PAGE)
     assert again.status_code == 200
-    assert len(queries) <= 6
+    assert len(queries) <= 5
     assert not [q["sql"] for q in queries if any(t in q["sql"] for t in SUMMARY_TABLES)]
     html = again.content.decode()
     for name in ("rounds", "mission", "fairness", "waiting", "health"):
