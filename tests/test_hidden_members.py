@@ -98,6 +98,9 @@ def secrets():
         for value in (p.display_name, p.city, p.institution, p.bio, p.specialty.name)
     ] + [p.display_name.split()[0] for p in (hidden, suspended)]
     ids = {hidden.pk, suspended.pk, between.pk, proposed.pk} | {g.pk for g in goals}
+    # Ids of different tables may coincide: an intro's id equal to the stranger's own
+    # profile id would address the stranger's own page, rightly shown to them.
+    ids.discard(stranger.pk)
     return {"stranger": stranger, "ids": sorted(ids), "words": words}
 
 
