@@ -88,7 +88,7 @@ def build(rng, background: int, groups: int) -> dict:
                 return first, second
 
     def member(interests, *, goals=(), zone=NY, windows=()):
-        profile = ProfileFactory(interests=list(interests), time_zone=zone)
+        profile = ProfileFactory.create(interests=list(interests), time_zone=zone)
         for direction, kind, about in goals:
             MemberGoal.objects.create(
                 profile=profile, kind=kind, direction=direction, interest=about

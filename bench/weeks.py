@@ -126,7 +126,7 @@ def build(rng, members: int) -> Community:
         return rng.choice([F.BIWEEKLY, F.WEEKLY, F.MONTHLY], p=[0.5, 0.3, 0.2])
 
     def member(interests, goals, frequency):
-        profile = ProfileFactory(
+        profile = ProfileFactory.create(
             interests=list(interests), intro_frequency=str(frequency)
         )
         MemberGoal.objects.bulk_create(

@@ -298,9 +298,10 @@ class RoundFilter(admin.SimpleListFilter):
         return [(r.pk, str(r)) for r in Round.objects.order_by("-pk")[:30]]
 
     def queryset(self, request, queryset):
-        if not self.value() or not self.value().isdigit():
+        value = self.value()
+        if not value or not value.isdigit():
             return queryset
-        proposed = RoundPair.objects.filter(round_id=self.value())
+        proposed = RoundPair.objects.filter(round_id=value)
         return queryset.filter(pk__in=proposed.values("introduction_id"))
 
 

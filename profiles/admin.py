@@ -1,4 +1,4 @@
-from typing import TYPE_CHECKING, TypedDict
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django import forms
 from django.contrib import admin, messages
@@ -37,22 +37,23 @@ class MemberCount(TypedDict):
     member_count: int
 
 
-class LabelledListEditable:
+class LabelledForm(forms.ModelForm):
     """Django leaves the inputs of list_editable without a label, which screen readers
     (and axe) need: name each one after its column and its row."""
 
-    def get_changelist_form(self, request, **kwargs):
-        form_class = super().get_changelist_form(request, **kwargs)
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.widget.attrs["aria-label"] = (
+                f"{capfirst(field.label)} of {self.instance}"
+            )
 
-        class LabelledForm(form_class):
-            def __init__(self, *args, **form_kwargs):
-                super().__init__(*args, **form_kwargs)
-                for field in self.fields.values():
-                    field.widget.attrs["aria-label"] = (
-                        f"{capfirst(field.label)} of {self.instance}"
-                    )
 
-        return LabelledForm
+class LabelledListEditable(admin.ModelAdmin):
+    def get_changelist_form(
+        self, request: HttpRequest, **kwargs: Any
+    ) -> type[forms.ModelForm]:
+        return super().get_changelist_form(request, form=LabelledForm, **kwargs)
 
 
 @admin.register(User)
