@@ -32,7 +32,7 @@ def tag_shares(n_tags: int = N_TAGS) -> np.ndarray:
 
 
 @njit(cache=True)
-def _first_distinct(draws, want, out, out_ptr, n_tags):
+def _first_distinct(draws, want, out, out_ptr, n_tags):  # type: ignore[no-untyped-def]  # numba kernel
     """Per row, the first want[r] distinct values of draws[r]; -1 if too few."""
     seen = np.zeros(n_tags, np.bool_)
     short = np.zeros(len(want), np.bool_)
