@@ -31,8 +31,9 @@ A section is three things:
   it, so that a new model gets a deliberate export and erase decision.
 """
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Protocol
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
@@ -57,11 +58,25 @@ from .models import (
 FORMAT_VERSION = 1
 
 
+class Exporter(Protocol):
+    """An app's part of the download: a JSON-serialisable value (dates and times
+    as objects, encoded by DjangoJSONEncoder)."""
+
+    def __call__(self, *, profile: Profile) -> object: ...
+
+
+class Eraser(Protocol):
+    """Removes or scrubs an app's personal data about the member; ``profile`` is
+    None for a user who never got one."""
+
+    def __call__(self, *, user: User, profile: Profile | None) -> None: ...
+
+
 @dataclass(frozen=True)
 class Section:
     name: str
-    export: Callable[..., object]
-    erase: Callable[..., None]
+    export: Exporter
+    erase: Eraser
     covers: tuple[type[models.Model], ...]
 
 
@@ -72,8 +87,8 @@ _discovered = False
 def register(
     section_name: str,
     *,
-    export: Callable[..., object],
-    erase: Callable[..., None],
+    export: Exporter,
+    erase: Eraser,
     covers: Iterable[type[models.Model]] = (),
 ) -> None:
     """Add an app's part of the export and of the deletion (see the module doc)."""
