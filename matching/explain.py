@@ -7,6 +7,7 @@ and re-checks them against the members' data whenever they are shown.
 """
 
 from collections import defaultdict
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -122,6 +123,91 @@ def explanations_for(snapshot: Snapshot, pairs: np.ndarray) -> list[Explanation]
         return []
     pairs = np.asarray(pairs, dtype=np.int64)
     tied = _goal_topics(snapshot, pairs)
+    facts = _facts(snapshot, tied)
+    pair_of, tags = shared_tags(snapshot, pairs)
+    bounds = np.searchsorted(pair_of, np.arange(len(pairs) + 1)).tolist()
+    tag_list: list[int] = tags.tolist()
+    result: list[Explanation] = []
+    for p, (i, j) in enumerate(pairs.tolist()):
+        public, sensitive = facts.interests_named(tag_list[bounds[p] : bounds[p + 1]])
+        result.append(
+            Explanation(
+                shared_interests=tuple(public),
+                shared_sensitive_interests=tuple(sensitive),
+                goals=(*facts.goals(i, j, tied), *facts.goals(j, i, tied)),
+                cross_specialty=bool(
+                    facts.specialty[i] >= 0
+                    and facts.specialty[j] >= 0
+                    and facts.specialty[i] != facts.specialty[j]
+                ),
+            )
+        )
+    return result
+
+
+@dataclass
+class _Facts:
+    """What the explanations name, per snapshot row and tag index, read once."""
+
+    ids: list[int]
+    seeks: list[int]
+    offers: list[int]
+    specialty: list[int]
+    goal_kind_ids: list[int]
+    interests: dict[int, str]
+    kind_names: dict[int, str]
+    # Per tag index: its name, or None when it vanished; and whether it is sensitive.
+    tag_names: list[str | None]
+    tag_sensitive: list[bool]
+    bits_of: dict[int, list[int]] = field(default_factory=dict)
+
+    def interests_named(self, shared: list[int]) -> tuple[list[str], list[str]]:
+        """The names of the shared tags that still exist: (public, sensitive)."""
+        public: list[str] = []
+        sensitive: list[str] = []
+        for t in shared:
+            tag_name = self.tag_names[t]
+            if tag_name is not None:
+                (sensitive if self.tag_sensitive[t] else public).append(tag_name)
+        return public, sensitive
+
+    def goals(
+        self, seeker: int, offerer: int, tied: dict[int, list[int]]
+    ) -> list[GoalMatch]:
+        """The kinds `seeker` seeks and `offerer` offers, on a common topic or
+        with at least one side about nothing in particular."""
+        mask = self.seeks[seeker] & self.offers[offerer]
+        if not mask:
+            return []
+        if mask not in self.bits_of:
+            self.bits_of[mask] = _bits(mask)
+        goals: list[GoalMatch] = []
+        for bit in self.bits_of[mask]:
+            kind = self.kind_names.get(self.goal_kind_ids[bit])
+            sought = set(tied.get(_topic_key(seeker, bit, True), ()))
+            offered = set(tied.get(_topic_key(offerer, bit, False), ()))
+            if kind is None or not sought or not offered:
+                continue
+            common = [
+                self.interests[t]
+                for t in sorted(sought & offered)
+                if t != UNTIED and t in self.interests
+            ]
+            if not common and UNTIED not in sought | offered:
+                continue
+            goals.append(
+                GoalMatch(
+                    seeker_id=self.ids[seeker],
+                    offerer_id=self.ids[offerer],
+                    kind=kind,
+                    topic=min(common) if common else None,
+                )
+            )
+        return goals
+
+
+def _facts(snapshot: Snapshot, tied: dict[int, list[int]]) -> _Facts:
+    """The names of the snapshot's tags, the goals' topics and kinds, in two queries."""
     topic_ids = {t for topics in tied.values() for t in topics} - {UNTIED}
     interests: dict[int, str] = {}
     sensitive_ids: set[int] = set()
@@ -136,69 +222,15 @@ def explanations_for(snapshot: Snapshot, pairs: np.ndarray) -> list[Explanation]
             "pk", "name"
         )
     )
-    ids = snapshot.ids.tolist()
     tag_ids = snapshot.tag_ids.tolist()
-    # Per tag index: its name, or None when it vanished; and whether it is sensitive.
-    tag_names = [interests.get(t) for t in tag_ids]
-    tag_sensitive = [t in sensitive_ids for t in tag_ids]
-    seeks = snapshot.seeks.tolist()
-    offers = snapshot.offers.tolist()
-    specialty = snapshot.specialty.tolist()
-    goal_kind_ids = snapshot.goal_kind_ids.tolist()
-    bits_of: dict[int, list[int]] = {}
-
-    pair_of, tags = shared_tags(snapshot, pairs)
-    bounds = np.searchsorted(pair_of, np.arange(len(pairs) + 1)).tolist()
-    tag_list: list[int] = tags.tolist()
-
-    result: list[Explanation] = []
-    for p, (i, j) in enumerate(pairs.tolist()):
-        shared = tag_list[bounds[p] : bounds[p + 1]]
-        public: list[str] = []
-        sensitive: list[str] = []
-        for t in shared:
-            tag_name = tag_names[t]
-            if tag_name is not None:
-                (sensitive if tag_sensitive[t] else public).append(tag_name)
-
-        goals: list[GoalMatch] = []
-        for seeker, offerer in ((i, j), (j, i)):
-            mask = seeks[seeker] & offers[offerer]
-            if not mask:
-                continue
-            if mask not in bits_of:
-                bits_of[mask] = _bits(mask)
-            for bit in bits_of[mask]:
-                kind = kind_names.get(goal_kind_ids[bit])
-                sought = set(tied.get(_topic_key(seeker, bit, True), ()))
-                offered = set(tied.get(_topic_key(offerer, bit, False), ()))
-                if kind is None or not sought or not offered:
-                    continue
-                common = [
-                    interests[t]
-                    for t in sorted(sought & offered)
-                    if t != UNTIED and t in interests
-                ]
-                if not common and UNTIED not in sought | offered:
-                    continue
-                goals.append(
-                    GoalMatch(
-                        seeker_id=ids[seeker],
-                        offerer_id=ids[offerer],
-                        kind=kind,
-                        topic=min(common) if common else None,
-                    )
-                )
-        result.append(
-            Explanation(
-                shared_interests=tuple(public),
-                shared_sensitive_interests=tuple(sensitive),
-                goals=tuple(goals),
-                cross_specialty=bool(
-                    specialty[i] >= 0
-                    and specialty[j] >= 0
-                    and specialty[i] != specialty[j]
-                ),
-            )
-        )
-    return result
+    return _Facts(
+        ids=snapshot.ids.tolist(),
+        seeks=snapshot.seeks.tolist(),
+        offers=snapshot.offers.tolist(),
+        specialty=snapshot.specialty.tolist(),
+        goal_kind_ids=snapshot.goal_kind_ids.tolist(),
+        interests=interests,
+        kind_names=kind_names,
+        tag_names=[interests.get(t) for t in tag_ids],
+        tag_sensitive=[t in sensitive_ids for t in tag_ids],
+    )

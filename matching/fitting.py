@@ -280,21 +280,13 @@ def fit_weights(
     train = ~test
     n_train, pos_train = int(train.sum()), int(y[train].sum())
     n_test, pos_test = int(test.sum()), int(y[test].sum())
-    label = TARGETS[target]
-    if n_train < min_samples:
-        raise NotEnoughData(
-            f"{n_train} decided intros with components in the training rounds: "
-            f"need at least {min_samples}"
-        )
-    for where, n, pos in (
-        ("training", n_train, pos_train),
-        ("holdout", n_test, pos_test),
-    ):
-        if min(pos, n - pos) < (min_positives if where == "training" else 1):
-            raise NotEnoughData(
-                f"{pos} of {n} intros in the {where} rounds {label}: need at least "
-                f"{min_positives if where == 'training' else 1} with and without"
-            )
+    _check_samples(
+        (n_train, pos_train),
+        (n_test, pos_test),
+        label=TARGETS[target],
+        min_samples=min_samples,
+        min_positives=min_positives,
+    )
     model = fit_logistic(x[train], y[train])
     fitted_p = model.predict(x[test])
     current_vector = weight_vector(current)
@@ -325,3 +317,28 @@ def fit_weights(
             n: float(v) for n, v in zip(FEATURES, current_vector, strict=True)
         },
     )
+
+
+def _check_samples(
+    training: tuple[int, int],
+    holdout: tuple[int, int],
+    *,
+    label: str,
+    min_samples: int,
+    min_positives: int,
+) -> None:
+    """Raise NotEnoughData unless the training rounds have ``min_samples`` intros
+    and both sides have intros with and without the outcome (``min_positives`` of
+    each to train on, one of each to judge on). Each side is (intros, positives)."""
+    n_train, _ = training
+    if n_train < min_samples:
+        raise NotEnoughData(
+            f"{n_train} decided intros with components in the training rounds: "
+            f"need at least {min_samples}"
+        )
+    for where, (n, pos) in (("training", training), ("holdout", holdout)):
+        if min(pos, n - pos) < (min_positives if where == "training" else 1):
+            raise NotEnoughData(
+                f"{pos} of {n} intros in the {where} rounds {label}: need at least "
+                f"{min_positives if where == 'training' else 1} with and without"
+            )
