@@ -8,7 +8,7 @@ import pygal
 from pygal.etree import etree
 from pygal.style import Style
 
-from .tables import Table, display
+from .tabular import Table, display
 
 STYLE = Style(
     background="#ffffff",

@@ -18,7 +18,7 @@ from matching.services import matching_weights
 
 from .figures import rate
 from .models import RoundBreakdown
-from .tables import Chart, Column, Table
+from .tabular import Chart, Column, Table
 
 # The rollup's component measures, each with its label and its buckets' labels
 # in the order of their keys ("0", "1", ...), which is the order shown.

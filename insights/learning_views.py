@@ -18,7 +18,7 @@ from matching.tasks import weights_dry_run as dry_run_task
 from .charts import render_chart
 from .learning import LEARNING_TABLES, component_calibration, weight_versions
 from .selectors import rollup_computed_at, version_of
-from .tables import Table
+from .tabular import Table
 from .views import CACHE_SECONDS, staff_required, table_csv
 
 PAGE = "insights:learning"

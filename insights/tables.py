@@ -5,14 +5,11 @@ charts and its CSV downloads show the same figures.
 """
 
 from collections import defaultdict
-from dataclasses import dataclass, field
-from datetime import date
-
-from django.urls import reverse
 
 from .figures import rate
-from .models import Funnel, WaitingMember
-from .selectors import AUTO_PAUSE_DAYS, Health, RolledUpData
+from .models import Funnel
+from .selectors import RolledUpData
+from .tabular import Chart, Column, Table, display
 
 STAGE_LABELS = {
     "cross": "student or resident ↔ attending",
@@ -30,68 +27,6 @@ COMPONENTS = [
     ("goal", "Complementary goal"),
     ("cross_specialty", "Cross-specialty"),
 ]
-
-
-@dataclass(frozen=True)
-class Column:
-    label: str
-    # text, int, pct (a ratio shown as a percentage), num (2 decimals), hours.
-    kind: str = "int"
-
-
-@dataclass(frozen=True)
-class Chart:
-    kind: str  # bar, hbar or line
-    series: tuple[int, ...]  # columns plotted; column 0 labels the x axis
-    percent: bool = False
-
-
-@dataclass
-class Table:
-    name: str
-    title: str
-    description: str
-    columns: list[Column]
-    rows: list[tuple] = field(default_factory=list)
-    chart: Chart | None = None
-
-    @property
-    def display_rows(self) -> list[list[str]]:
-        return [
-            [display(v, c.kind) for v, c in zip(row, self.columns, strict=True)]
-            for row in self.rows
-        ]
-
-    @property
-    def csv_url(self) -> str:
-        return reverse("insights:csv", args=[self.name])
-
-    @property
-    def chart_url(self) -> str:
-        return reverse("insights:chart", args=[self.name])
-
-
-def display(value, kind: str) -> str:
-    """Rounded for people: counts with separators, ratios as percentages."""
-    if value is None:
-        return "–"
-    if kind == "int":
-        return f"{value:,}"
-    if kind == "pct":
-        return f"{value * 100:.1f} %"
-    if kind == "num":
-        return f"{value:.2f}"
-    if kind == "hours":
-        return f"{value:.1f} h" if value < 48 else f"{value / 24:.1f} days"
-    return str(value)
-
-
-def csv_value(value, kind: str):
-    if value is None:
-        return ""
-    if kind in ("pct", "num", "hours"):
-        return round(value, 4)
-    return value
 
 
 _FUNNEL_COLUMNS = [
@@ -158,13 +93,6 @@ def at_a_glance(data: RolledUpData) -> list[tuple[str, str]]:
     if data.rollup is not None:
         figures.append(("Gini of exposure", display(data.rollup.gini, "num")))
     return figures
-
-
-def health_at_a_glance(h: Health) -> tuple[str, str]:
-    return (
-        "failed emails and open reports",
-        f"{h.emails_failed:,} and {h.reports_open:,}",
-    )
 
 
 # The page's sections in order: "waiting" and "health" are read live, the
@@ -367,28 +295,6 @@ def _fairness(data: RolledUpData) -> Table:
     )
 
 
-def waiting_table(waiting: list[WaitingMember], today: date) -> Table:
-    return Table(
-        "waiting",
-        "Members waiting longest",
-        "Members who can be introduced (active, onboarded, not paused), by the "
-        "time since their last intro, or since onboarding if they never had one.",
-        [
-            Column("member", "text"),
-            Column("waiting since", "text"),
-            Column("days"),
-        ],
-        [
-            (
-                w.profile.name,
-                f"{w.waiting_since:%d %b %Y}",
-                (today - w.waiting_since.date()).days,
-            )
-            for w in waiting
-        ],
-    )
-
-
 def _calibration(data: RolledUpData) -> Table:
     deciles = _by_measure(data).get("decile", {})
     rows = []
@@ -452,23 +358,4 @@ def _components(data: RolledUpData) -> Table:
         ],
         rows,
         Chart("hbar", (2, 3), percent=True),
-    )
-
-
-def health_table(h: Health) -> Table:
-    return Table(
-        "health",
-        "Health",
-        "Right now.",
-        [Column("figure", "text"), Column("count")],
-        [
-            ("emails waiting to be sent", h.emails_pending),
-            ("emails given up on (failed)", h.emails_failed),
-            ("reports open", h.reports_open),
-            ("members suspended", h.members_suspended),
-            (
-                f"members paused automatically, last {AUTO_PAUSE_DAYS} days",
-                h.auto_pauses,
-            ),
-        ],
     )
