@@ -16,9 +16,8 @@ import pytest
 import time_machine
 from django.db import transaction
 
-from insights import services
 from insights.models import RoundBreakdown, RoundFunnel
-from insights.services import insights_rollup
+from insights.services import insights_rollup, rollup
 from introductions.models import Feedback, Introduction
 from matching.models import LeftOut, Round, RoundPair
 from profiles.factories import (
@@ -233,7 +232,7 @@ def test_each_incremental_run_equals_a_full_recomputation(
 ):
     # 0: every touched member is recounted along the indexes; 1: in one pass.
     monkeypatch.setattr(
-        services, "MEMBERS_FULL_PASS_SHARE", 0.0 if members_full_pass else 1.0
+        rollup, "MEMBERS_FULL_PASS_SHARE", 0.0 if members_full_pass else 1.0
     )
     rng = random.Random(seed)
     members = _members(rng)
