@@ -269,13 +269,7 @@ def fit_weights(
     y = np.asarray(y, bool)
     round_order = np.asarray(round_order, np.int64)
     rounds = np.unique(round_order)
-    if len(rounds) < holdout_rounds + 1:
-        raise NotEnoughData(
-            f"{len(rounds)} round(s) with outcomes: need at least "
-            f"{holdout_rounds + 1} (older rounds to train on, then the latest "
-            f"{holdout_rounds} to test on)"
-        )
-    held = rounds[-holdout_rounds:]
+    held = _held_out(rounds, holdout_rounds)
     test = np.isin(round_order, held)
     train = ~test
     n_train, pos_train = int(train.sum()), int(y[train].sum())
@@ -303,20 +297,30 @@ def fit_weights(
         holdout_positive=pos_test,
         model=model,
         weights=engine_weights(model.coef, current),
-        fitted=Judged(
-            auc(fitted_p, y[test]),
-            log_loss(fitted_p, y[test]),
-            calibration(fitted_p, y[test]),
-        ),
-        current=Judged(
-            auc(score[test], y[test]),
-            log_loss(current_p, y[test]),
-            calibration(current_p, y[test]),
-        ),
+        fitted=_judged(fitted_p, fitted_p, y[test]),
+        current=_judged(score[test], current_p, y[test]),
         current_weights={
             n: float(v) for n, v in zip(FEATURES, current_vector, strict=True)
         },
     )
+
+
+def _held_out(rounds: np.ndarray, holdout_rounds: int) -> np.ndarray:
+    """The latest ``holdout_rounds`` rounds, when older ones remain to train on."""
+    if len(rounds) < holdout_rounds + 1:
+        raise NotEnoughData(
+            f"{len(rounds)} round(s) with outcomes: need at least "
+            f"{holdout_rounds + 1} (older rounds to train on, then the latest "
+            f"{holdout_rounds} to test on)"
+        )
+    held: np.ndarray = rounds[-holdout_rounds:]
+    return held
+
+
+def _judged(ranking: np.ndarray, p: np.ndarray, y: np.ndarray) -> Judged:
+    """How well ``ranking`` orders the outcomes ``y`` and how true the
+    probabilities ``p`` are."""
+    return Judged(auc(ranking, y), log_loss(p, y), calibration(p, y))
 
 
 def _check_samples(

@@ -88,6 +88,8 @@ _ROWS_PER_TASK = 16
 # Columns per tile: the tile's column data and the task's buffers stay in L2.
 _TILE = 4096
 
+_Four = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+
 
 @dataclass(frozen=True)
 class Weights:
@@ -202,86 +204,105 @@ def _top_candidates(
     prune: bool = True,
     sort_columns: bool = True,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """:func:`top_candidates` with the tuning knobs exposed (tests, benchmarks).
-
-    The result is the same whatever the knobs; ``tile`` is rounded up to whole
-    scan blocks.
-    """
+    """:func:`top_candidates` with the tuning knobs exposed (tests, benchmarks): the
+    result is the same whatever the knobs (``tile`` is rounded up to whole blocks)."""
     n = pop.n
     stop = n if stop is None else stop
     _check_arguments(n, start, stop, k, weights, rows_per_task, tile)
-    tile = -(-tile // _SCAN_BLOCK) * _SCAN_BLOCK
-    idf_w = idf(pop) if idf_weights is None else idf_weights
-    indptr = np.ascontiguousarray(pop.tag_indptr, dtype=np.int64)
-    indices = np.ascontiguousarray(pop.tag_indices, dtype=np.int32)
-    w = _row_weights(indptr, indices, np.ascontiguousarray(idf_w, dtype=np.float32))
+    tags = indptr, indices, w = _weighted_tags(pop, idf_weights)
     goals, seeks_t, offers_t = _goals_and_tied_masks(pop)
-    rare, bloom = _rare_tags(pop, weights, indptr, indices)
     cols = scan_columns(
         pop.seeks,
         pop.offers,
         seeks_t,
         offers_t,
-        (indptr, indices, w, int(pop.n_tags)),
+        (*tags, int(pop.n_tags)),
         sort_columns=sort_columns,
     )
-    keys = (
-        np.zeros(0, np.int64)
-        if excluded is None
-        else np.ascontiguousarray(excluded, dtype=np.int64)
-    )
-    ex_ptr, ex_part = _excluded_rows(keys, np.int64(n), np.int64(start), np.int64(stop))
     cst = _constants(weights)
-    # The block bound needs scores that grow with the cosine and the goal count.
-    prune = bool(prune and cst[0] >= 0 and cst[1] >= 0)
     found: tuple[np.ndarray, np.ndarray] = _top_block(
         np.int64(start),
         np.int64(stop),
         np.int64(k),
         np.int64(rows_per_task),
-        np.int64(tile),
-        indptr,
-        indices,
-        w,
-        cols.tptr,
-        cols.pmem,
-        cols.pw,
-        cols.seeks32,
-        cols.offers32,
-        cols.seeks,
-        cols.offers,
-        cols.seeks_t32,
-        cols.offers_t32,
-        cols.seeks_t,
-        cols.offers_t,
+        np.int64(-(-tile // _SCAN_BLOCK) * _SCAN_BLOCK),
+        *tags,
+        *cols.postings(),
+        *cols.kind_masks(),
+        *cols.tied_masks(),
         cols.wide,
-        np.ascontiguousarray(pop.specialty, dtype=np.int32)[cols.order],
-        np.ascontiguousarray(pop.prefers_other, dtype=np.bool_)[cols.order],
-        tie_rank(pop.priority)[cols.order],
+        *_member_arrays(pop, cols.order),
         cst,
         np.float32(weights.min_score),
-        ex_ptr,
-        ex_part,
+        *_excluded(excluded, n, start, stop),
         cols.order,
         cols.col_of,
-        cols.blk_seeks,
-        cols.blk_offers,
-        cols.blk_seeks_t,
-        cols.blk_offers_t,
-        prune,
+        *cols.block_masks(),
+        # The block bound needs scores that grow with the cosine and the goal count.
+        bool(prune and cst[0] >= 0 and cst[1] >= 0),
         # Every buffer value is then >= 0 (sums of products of weights >= 0).
         bool((w >= 0).all()),
+        *_member_masks(pop),
+        *_goal_lists(goals),
+        pop.categories(),
+        *_rare_tags(pop, weights, indptr, indices),
+    )
+    return found
+
+
+def _weighted_tags(
+    pop: Population, idf_weights: np.ndarray | None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The members' tags (indptr, indices) and each entry's weight in its row."""
+    idf_w = idf(pop) if idf_weights is None else idf_weights
+    indptr = np.ascontiguousarray(pop.tag_indptr, dtype=np.int64)
+    indices = np.ascontiguousarray(pop.tag_indices, dtype=np.int32)
+    w = _row_weights(indptr, indices, np.ascontiguousarray(idf_w, dtype=np.float32))
+    return indptr, indices, w
+
+
+def _excluded(
+    excluded: np.ndarray | None, n: int, start: int, stop: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """The excluded pairs of rows start..stop-1 (see _excluded_rows)."""
+    keys = (
+        np.zeros(0, np.int64)
+        if excluded is None
+        else np.ascontiguousarray(excluded, dtype=np.int64)
+    )
+    found: tuple[np.ndarray, np.ndarray] = _excluded_rows(
+        keys, np.int64(n), np.int64(start), np.int64(stop)
+    )
+    return found
+
+
+def _member_arrays(
+    pop: Population, order: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Specialty, preference for other specialties and tie rank, in scan order."""
+    return (
+        np.ascontiguousarray(pop.specialty, dtype=np.int32)[order],
+        np.ascontiguousarray(pop.prefers_other, dtype=np.bool_)[order],
+        tie_rank(pop.priority)[order],
+    )
+
+
+def _member_masks(pop: Population) -> tuple[np.ndarray, np.ndarray]:
+    """The kinds each member seeks and offers, in member order."""
+    return (
         np.ascontiguousarray(pop.seeks, dtype=np.uint64),
         np.ascontiguousarray(pop.offers, dtype=np.uint64),
+    )
+
+
+def _goal_lists(goals: Goals) -> _Four:
+    """The goal lists (indptr, kind, seeks, tag), for the exact topic check."""
+    return (
         np.ascontiguousarray(goals.indptr, dtype=np.int64),
         np.ascontiguousarray(goals.kind, dtype=np.int32),
         np.ascontiguousarray(goals.seeks, dtype=np.bool_),
         np.ascontiguousarray(goals.tag, dtype=np.int32),
-        pop.categories(),
-        rare,
-        bloom,
     )
-    return found
 
 
 def _check_arguments(

@@ -9,6 +9,8 @@ import numpy as np
 from .scoring_kernels import _block_masks, _postings
 from .scoring_scan import _SCAN_BLOCK
 
+_Four = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+
 
 @dataclass(frozen=True)
 class Columns:
@@ -32,6 +34,21 @@ class Columns:
     blk_offers: np.ndarray
     blk_seeks_t: np.ndarray
     blk_offers_t: np.ndarray
+
+    def postings(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        return (self.tptr, self.pmem, self.pw)
+
+    def kind_masks(self) -> _Four:
+        """The kinds each column seeks and offers, narrow (32-bit) then wide."""
+        return (self.seeks32, self.offers32, self.seeks, self.offers)
+
+    def tied_masks(self) -> _Four:
+        """The kinds each column seeks and offers about a topic, likewise."""
+        return (self.seeks_t32, self.offers_t32, self.seeks_t, self.offers_t)
+
+    def block_masks(self) -> _Four:
+        """The union of the kind masks per scan block, then of the tied ones."""
+        return (self.blk_seeks, self.blk_offers, self.blk_seeks_t, self.blk_offers_t)
 
 
 def scan_columns(
