@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from introductions.models import Introduction
 from profiles.models import Interest, Profile
-from profiles.taxonomy import UNDECIDED_SLUG
+from profiles.taxonomy_data import UNDECIDED_SLUG
 
 from .history import members_left_out_last_round
 from .pgcopy import copy_out, rows_of

@@ -5,8 +5,8 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.core.management import CommandError, call_command
 
+from profiles.demo_data import DEMO_LOGIN, DEMO_PASSWORD
 from profiles.forms import STAGES_FOR_ROLE
-from profiles.management.commands.seed_demo import DEMO_LOGIN, DEMO_PASSWORD
 from profiles.models import CallWindow, MemberGoal, Profile, User
 
 pytestmark = pytest.mark.django_db

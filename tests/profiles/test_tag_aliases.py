@@ -8,7 +8,8 @@ from django.utils import timezone
 from profiles import selectors, services
 from profiles.factories import InterestFactory, ProfileFactory
 from profiles.models import Interest
-from profiles.taxonomy import TAG_ALIASES, load_taxonomy, seed_aliases
+from profiles.taxonomy import load_taxonomy, seed_aliases
+from profiles.taxonomy_data import TAG_ALIASES
 
 pytestmark = pytest.mark.django_db
 

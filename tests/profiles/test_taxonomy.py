@@ -11,7 +11,8 @@ from profiles.models import (
     Resource,
     Specialty,
 )
-from profiles.taxonomy import BOARD_SPECIALTIES, TAGS, load_taxonomy
+from profiles.taxonomy import load_taxonomy
+from profiles.taxonomy_data import BOARD_SPECIALTIES, TAGS
 
 pytestmark = pytest.mark.django_db
 

@@ -415,7 +415,8 @@ def test_search_as_you_type_reads_only_the_results(
         raise AssertionError("the popular tags are not part of the results")
 
     monkeypatch.setattr(
-        "profiles.selectors.popular_interests_by_category", whole_table_count
+        "profiles.selectors.interests.popular_interests_by_category",
+        whole_table_count,
     )
     with django_assert_max_num_queries(4):
         response = member_client.get(
@@ -429,7 +430,8 @@ def test_search_as_you_type_reads_only_the_results(
 def test_the_pickers_popular_tags_are_counted_once_and_cleared_by_curation(
     member_client, member, category, django_capture_on_commit_callbacks, monkeypatch
 ):
-    from profiles import selectors, services
+    from profiles import services
+    from profiles.selectors import interests as selectors
 
     first = member_client.get(reverse("profile_interests"))
     assert "Podcasting" in first.text
