@@ -172,8 +172,29 @@ def intros_erase(*, user: User, profile: Profile | None) -> None:
         mine, state=Introduction.State.DECLINED, closed_notice_at__isnull=True
     ).update(state=Introduction.State.WITHDRAWN, closed_notice_at=now, updated_at=now)
 
-    intro_ids = list(Introduction.objects.filter(mine).values_list("pk", flat=True))
-    # Nothing more goes out about them: their address, name and card are in it.
+    _erase_emails(
+        profile, list(Introduction.objects.filter(mine).values_list("pk", flat=True))
+    )
+    Feedback.objects.filter(member=profile).delete()
+    Introduction.objects.filter(member_a=profile).update(a_decline_reason="")
+    Introduction.objects.filter(member_b=profile).update(b_decline_reason="")
+    for intro in Introduction.objects.filter(mine).only("pk", "explanation"):
+        # The note was written to or by them, for that one offer.
+        intro.note = ""
+        intro.explanation = (
+            Explanation.from_json(intro.explanation)
+            .without_member(profile.pk)
+            .to_json()
+        )
+        intro.save(update_fields=["note", "explanation", "updated_at"])
+    # Reports they made stay in the queue, the reporter SET NULL (a concern about a
+    # member still here); reports about them and the moderation log follow their
+    # own on_delete rules.
+
+
+def _erase_emails(profile: Profile, intro_ids: list[int]) -> None:
+    """Nothing more goes out about them (their address, name and card are in it);
+    what the other side keeps of their intros' emails is scrubbed."""
     OutboxEmail.objects.filter(
         intro_id__in=intro_ids, status=OutboxEmail.Status.PENDING
     ).update(status=OutboxEmail.Status.CANCELLED)
@@ -203,22 +224,6 @@ def intros_erase(*, user: User, profile: Profile | None) -> None:
                 "headers",
             ]
         )
-
-    Feedback.objects.filter(member=profile).delete()
-    Introduction.objects.filter(member_a=profile).update(a_decline_reason="")
-    Introduction.objects.filter(member_b=profile).update(b_decline_reason="")
-    for intro in Introduction.objects.filter(mine).only("pk", "explanation"):
-        # The note was written to or by them, for that one offer.
-        intro.note = ""
-        intro.explanation = (
-            Explanation.from_json(intro.explanation)
-            .without_member(profile.pk)
-            .to_json()
-        )
-        intro.save(update_fields=["note", "explanation", "updated_at"])
-    # Reports they made stay in the queue, the reporter SET NULL (a concern about a
-    # member still here); reports about them and the moderation log follow their
-    # own on_delete rules.
 
 
 register(

@@ -190,19 +190,7 @@ def reasons_for(
     explanation = Explanation.from_json(intro.explanation)
     revealed = intro.state == Introduction.State.CONNECTED
 
-    public, private = [], []
-    for name in dict.fromkeys(
-        explanation.shared_interests + explanation.shared_sensitive_interests
-    ):
-        key = name.casefold()
-        if key in me.interests and key in them.interests:
-            tag = me.interests[key]
-            if not tag.sensitive:
-                public.append(tag.name)
-            elif revealed:
-                private.append(tag.name)
-    public = public[:MAX_SHARED_NAMED]
-
+    public, private = _shared_interests(explanation, me, them, revealed=revealed)
     sentences = []
     if public:
         sentences.append(f"You both care about {join_names(public)}.")
@@ -228,7 +216,36 @@ def reasons_for(
             f"{other.name} in {them.specialty}."
         )
     minutes = call_minutes(me, them)
-    if (
+    if _windows_meet(me, them, minutes, now or timezone.now()):
+        sentences.append(
+            f"Your weekly call windows overlap by at least {minutes} minutes."
+        )
+    return Reasons(sentences, public, private)
+
+
+def _shared_interests(
+    explanation: Explanation, me: MemberData, them: MemberData, *, revealed: bool
+) -> tuple[list[str], list[str]]:
+    """The shared interests both still hold: public ones (the first few), and
+    private ones once the intro is connected."""
+    public, private = [], []
+    for name in dict.fromkeys(
+        explanation.shared_interests + explanation.shared_sensitive_interests
+    ):
+        key = name.casefold()
+        if key in me.interests and key in them.interests:
+            tag = me.interests[key]
+            if not tag.sensitive:
+                public.append(tag.name)
+            elif revealed:
+                private.append(tag.name)
+    return public[:MAX_SHARED_NAMED], private
+
+
+def _windows_meet(
+    me: MemberData, them: MemberData, minutes: int, now: datetime
+) -> bool:
+    return bool(
         me.windows
         and them.windows
         and windows_overlap(
@@ -237,13 +254,9 @@ def reasons_for(
             windows_b=them.windows,
             zone_b=them.time_zone,
             minutes=minutes,
-            now=now or timezone.now(),
+            now=now,
         )
-    ):
-        sentences.append(
-            f"Your weekly call windows overlap by at least {minutes} minutes."
-        )
-    return Reasons(sentences, public, private)
+    )
 
 
 def call_minutes(a: MemberData, b: MemberData) -> int:

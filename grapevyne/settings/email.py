@@ -1,4 +1,4 @@
-"""Email. Every message goes through the outbox (introductions/outbox.py), which
+"""Email. Every message goes through the outbox (introductions/outbox/), which
 hands it to the backend named by EMAIL_BACKEND:
 
 - "dev" (the default with DEBUG): printed, and written under DEV_MAIL_DIR so that a

@@ -15,7 +15,7 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from introductions import outbox, services
+from introductions import emails, outbox, services
 from introductions.factories import IntroductionFactory
 from introductions.models import DeliveryEvent, Introduction, OutboxEmail
 from introductions.selectors import dashboard_intros, intros_closed_since_last_offer
@@ -260,7 +260,7 @@ def test_a_suppressed_address_gets_nothing(client, offered):
     warning = outbox.outbox_enqueue(
         kind=OutboxEmail.Kind.WARNING,
         event_key="warning:test",
-        rendered=outbox.emails.render_warning(alice, []),
+        rendered=emails.render_warning(alice, []),
         recipient=alice,
     )
     assert warning.status == OutboxEmail.Status.SUPPRESSED

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from introductions import moderation, outbox, services
+from introductions import emails, moderation, outbox, services
 from introductions.models import OutboxEmail
 from tests.outbox_delivery import deliver_pending
 
@@ -69,7 +69,7 @@ def test_every_sent_message_carries_the_text_part(every_kind):
 
 
 def test_an_email_without_a_text_part_is_refused(offered):
-    rendered = outbox.emails.RenderedEmail("Subject", "  ", "<p>Only HTML</p>")
+    rendered = emails.RenderedEmail("Subject", "  ", "<p>Only HTML</p>")
     with pytest.raises(ValueError, match="no plain-text part"):
         outbox.outbox_enqueue(
             kind="warning",
