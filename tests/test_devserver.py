@@ -14,26 +14,26 @@ import pytest
 from psycopg import sql
 from psycopg.conninfo import make_conninfo
 
-from grapevyne import devserver
+from grapevyne import devserver, devservices
 from grapevyne.redis_urls import cache_url_for
 
 
 @pytest.mark.parametrize(
     ("url", "mode", "reachable", "installed", "expected"),
     [
-        ("postgres://db/x", "auto", False, False, devserver.FROM_ENV),
-        ("postgres://db/x", "embedded", True, True, devserver.FROM_ENV),
-        (None, "auto", True, True, devserver.RUNNING),
-        (None, "auto", False, True, devserver.START_LOCAL),
-        (None, "auto", False, False, devserver.EMBEDDED),
-        ("", "auto", False, False, devserver.EMBEDDED),
-        (None, "embedded", True, True, devserver.EMBEDDED),
+        ("postgres://db/x", "auto", False, False, devservices.FROM_ENV),
+        ("postgres://db/x", "embedded", True, True, devservices.FROM_ENV),
+        (None, "auto", True, True, devservices.RUNNING),
+        (None, "auto", False, True, devservices.START_LOCAL),
+        (None, "auto", False, False, devservices.EMBEDDED),
+        ("", "auto", False, False, devservices.EMBEDDED),
+        (None, "embedded", True, True, devservices.EMBEDDED),
     ],
 )
 def test_it_chooses_where_a_service_comes_from(
     url, mode, reachable, installed, expected
 ):
-    source = devserver.choose_source(
+    source = devservices.choose_source(
         url=url, mode=mode, reachable=reachable, installed=installed
     )
 
@@ -41,15 +41,15 @@ def test_it_chooses_where_a_service_comes_from(
 
 
 def test_the_services_mode_defaults_to_auto():
-    assert devserver.services_mode({}) == "auto"
-    assert devserver.services_mode({"GRAPEVYNE_DEV_SERVICES": " Embedded "}) == (
+    assert devservices.services_mode({}) == "auto"
+    assert devservices.services_mode({"GRAPEVYNE_DEV_SERVICES": " Embedded "}) == (
         "embedded"
     )
 
 
 def test_it_rejects_an_unknown_services_mode():
-    with pytest.raises(devserver.DevServerError, match="GRAPEVYNE_DEV_SERVICES"):
-        devserver.services_mode({"GRAPEVYNE_DEV_SERVICES": "docker"})
+    with pytest.raises(devservices.DevServerError, match="GRAPEVYNE_DEV_SERVICES"):
+        devservices.services_mode({"GRAPEVYNE_DEV_SERVICES": "docker"})
 
 
 def test_services_from_the_environment_are_used_as_given():
@@ -58,7 +58,7 @@ def test_services_from_the_environment_are_used_as_given():
         "REDIS_URL": "redis://cache.invalid:6379/4",
     }
 
-    services = devserver.find_services(env)
+    services = devservices.find_services(env)
 
     assert services.database_url == env["DATABASE_URL"]
     assert services.redis_url == env["REDIS_URL"]
@@ -84,9 +84,9 @@ def test_it_sees_whether_a_port_is_listening():
         server.bind(("127.0.0.1", 0))
         server.listen()
         port = server.getsockname()[1]
-        assert devserver.is_reachable("127.0.0.1", port)
+        assert devservices.is_reachable("127.0.0.1", port)
 
-    assert not devserver.is_reachable("127.0.0.1", port)
+    assert not devservices.is_reachable("127.0.0.1", port)
 
 
 def test_it_reads_a_socket_folder_from_a_percent_encoded_host():
@@ -185,7 +185,7 @@ def _closed_port() -> int:
 
 
 def _start_that_never_listens() -> None:
-    devserver.wait_until_reachable("127.0.0.1", _closed_port(), "Redis", seconds=0.3)
+    devservices.wait_until_reachable("127.0.0.1", _closed_port(), "Redis", seconds=0.3)
 
 
 @pytest.mark.parametrize(
@@ -194,8 +194,8 @@ def _start_that_never_listens() -> None:
 def test_a_local_service_that_will_not_start_gives_way_to_the_embedded_one(
     start_local, capsys
 ):
-    url, source = devserver.service_url(
-        devserver.START_LOCAL,
+    url, source = devservices.service_url(
+        devservices.START_LOCAL,
         name="PostgreSQL",
         env_url="",
         local_url="postgres://postgres@127.0.0.1:5432/grapevyne",
@@ -205,7 +205,7 @@ def test_a_local_service_that_will_not_start_gives_way_to_the_embedded_one(
 
     assert (url, source) == (
         "postgres://postgres@%2Fvar%2Fpgdata/grapevyne",
-        devserver.EMBEDDED,
+        devservices.EMBEDDED,
     )
     note = capsys.readouterr().out
     assert "the local PostgreSQL did not start" in note
@@ -215,8 +215,8 @@ def test_a_local_service_that_will_not_start_gives_way_to_the_embedded_one(
 def test_a_local_service_that_starts_is_used():
     started = []
 
-    url, source = devserver.service_url(
-        devserver.START_LOCAL,
+    url, source = devservices.service_url(
+        devservices.START_LOCAL,
         name="Redis",
         env_url="",
         local_url="redis://127.0.0.1:6379/0",
@@ -224,5 +224,5 @@ def test_a_local_service_that_starts_is_used():
         start_embedded=lambda: started.append("embedded") or "redis://other",
     )
 
-    assert (url, source) == ("redis://127.0.0.1:6379/0", devserver.START_LOCAL)
+    assert (url, source) == ("redis://127.0.0.1:6379/0", devservices.START_LOCAL)
     assert started == ["local"]
