@@ -207,7 +207,7 @@ def _search_key(*criteria: object) -> str:
     return hashlib.sha256(json.dumps(criteria, sort_keys=True).encode()).hexdigest()
 
 
-DIRECTORY_FILTERS_CACHE_KEY = "directory:popular-tags:v4"
+DIRECTORY_FILTERS_CACHE_KEY = "directory:popular-tags:v5"
 
 
 @dataclass(frozen=True)

@@ -119,9 +119,12 @@ def public_interests_prefetch() -> "Prefetch[str, QuerySet[Interest], str]":
 
 
 # How long the popular tags per category are kept (the picker's and the
-# directory's filters); curating a tag clears them at once.
+# directory's filters); curating a tag clears them at once. Their keys name the
+# version of what is pickled under them (classes of profiles.selectors and
+# profiles.models), bumped when those move, so no process unpickles another
+# release's classes.
 POPULAR_TAGS_CACHE_SECONDS = 600
-PICKER_POPULAR_CACHE_KEY = "picker:popular-tags:v1"
+PICKER_POPULAR_CACHE_KEY = "picker:popular-tags:v2"
 
 
 @dataclass(frozen=True)
