@@ -213,7 +213,9 @@ def intros_closed_since_last_offer(
         OutboxEmail.objects.filter(
             recipient=member,
             kind=OutboxEmail.Kind.OFFER,
-            created_at__lt=now,
+            # A round's offers share one timestamp; the email being written is
+            # not stored yet, so an equal time is an earlier offer of the batch.
+            created_at__lte=now,
             status__in=[OutboxEmail.Status.PENDING, OutboxEmail.Status.SENT],
         )
         .order_by("-created_at")

@@ -131,6 +131,20 @@ def test_the_next_offer_says_it_in_one_line_once(clock, make_intro):
     assert LINE.format("Carla Costa") in offer_to(alice, after).text_body
 
 
+def test_two_offers_written_at_the_same_moment_say_it_once(clock, make_intro):
+    ended = services.intro_offer(intro=make_intro())
+    alice, _ = sorted(ended.members(), key=lambda m: m.name)
+    clock.shift(timedelta(days=8))
+    run_beat()
+
+    # One round's batch: both offers are written with the same timestamp.
+    first = introduce(alice, ProfileFactory(display_name="Carla Costa"))
+    second = introduce(alice, ProfileFactory(display_name="Dora Diaz"))
+
+    assert LINE.format("Bruno Brun") in offer_to(alice, first).text_body
+    assert LINE.format("Bruno Brun") not in offer_to(alice, second).text_body
+
+
 def _next_offer_text(make_intro, clock, *, declined_by_other: bool) -> list[str]:
     intro = services.intro_offer(intro=make_intro())
     alice, bruno = sorted(intro.both_members(), key=lambda m: m.name)
