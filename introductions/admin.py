@@ -11,6 +11,7 @@ from django.utils.html import format_html, format_html_join
 from profiles.models import User
 
 from . import moderation
+from .components import COLUMNS as COMPONENT_COLUMNS
 from .explanations import Explanation
 from .models import (
     DeliveryEvent,
@@ -145,6 +146,8 @@ class IntroductionAdmin(admin.ModelAdmin):
         "follow_up_at",
         "created_at",
         "updated_at",
+        # What the round scored: the learning from outcomes reads them as written.
+        *COMPONENT_COLUMNS,
     )
     inlines = [OutboxEmailInline, FeedbackInline]
     # No "delete selected": a bulk delete would erase members' history.

@@ -145,8 +145,9 @@ def intro_decline(
 ) -> Introduction:
     """Record a no (with an optional private reason) and close the intro.
 
-    The other member is told nothing now: at the deadline they get the same email
-    as when an offer simply expires.
+    The other member is told nothing now: at the deadline it ends for them as an
+    offer that simply expired does (the dashboard, and one line in their next offer
+    email).
     """
     now = now or timezone.now()
     if reason and reason not in Introduction.MEMBER_DECLINE_REASONS:

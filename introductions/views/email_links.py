@@ -43,8 +43,8 @@ PROBLEMS = {
     "answered": (
         409,
         "You already answered",
-        "Thank you: we have your answer, and nothing was changed. We will email "
-        "you when there is news.",
+        "Thank you: we have your answer, and nothing was changed. If you both "
+        "said yes, we email you both; your dashboard shows how it stands.",
     ),
     "not_yours": (
         403,

@@ -49,3 +49,18 @@ def test_the_feedback_list_does_not_query_per_row(
         add_feedback()
     with django_assert_max_num_queries(len(one_row)):
         assert client.get(url).status_code == 200
+
+
+def test_the_score_components_are_shown_but_not_editable(client, offered):
+    admin = UserFactory(is_staff=True, is_superuser=True)
+    client.force_login(admin)
+
+    form = (
+        client.get(
+            reverse("admin:introductions_introduction_change", args=[offered.pk])
+        )
+        .context["adminform"]
+        .form
+    )
+
+    assert not {name for name in form.fields if name.startswith("component_")}
