@@ -28,8 +28,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy.optimize import minimize
-from scipy.stats import mannwhitneyu
 
 from .scoring import Weights
 
@@ -121,6 +119,10 @@ def fit_logistic(
     start = np.zeros(d + 1)
     start[0] = np.log(rate / (1 - rate))
     bounds = [(None, None)] + [(0.0, None) if non_negative else (None, None)] * d
+    # scipy is imported here, not at the top: the web and worker processes import
+    # this module (for FEATURES) and only the fitting command and dry runs fit.
+    from scipy.optimize import minimize
+
     result = minimize(
         loss,
         start,
@@ -139,6 +141,8 @@ def auc(score: np.ndarray, y: np.ndarray) -> float:
     pos, neg = np.asarray(score)[y], np.asarray(score)[~y]
     if not len(pos) or not len(neg):
         raise NotEnoughData("AUC needs both outcomes in the holdout")
+    from scipy.stats import mannwhitneyu
+
     return float(mannwhitneyu(pos, neg).statistic / (len(pos) * len(neg)))
 
 
