@@ -362,7 +362,9 @@ def simulate(*, weeks: int, seed: int = 7, members: int = 60) -> dict:
 
     def window(w: int) -> tuple[datetime, datetime]:
         start = FIRST_ROUND + w * WEEK
-        return start, (end if w == weeks - 1 else start + WEEK)
+        # The last week also holds the final deadline pass, run at `end` itself.
+        last = end + timedelta(seconds=1)
+        return start, (last if w == weeks - 1 else start + WEEK)
 
     streak: Counter = Counter()
     longest = 0
