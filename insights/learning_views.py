@@ -2,8 +2,11 @@
 and the staff's three actions on them (dry run, adopt, roll back), each a POST
 with its CSRF token that redirects back (a reload never repeats it)."""
 
+from functools import wraps
+
 from django.contrib import messages
 from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -22,6 +25,20 @@ from .tabular import Table
 from .views import CACHE_SECONDS, staff_required, table_csv
 
 PAGE = "insights:learning"
+# Adopting weights changes how every later round scores: more than seeing the page.
+CHANGE_WEIGHTS = "matching.change_weightversion"
+
+
+def may_change_weights(view):
+    """Staff who also hold the permission to change weight versions."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not request.user.has_perm(CHANGE_WEIGHTS):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapped
 
 
 @require_GET
@@ -34,6 +51,7 @@ def learning_page(request: HttpRequest) -> HttpResponse:
             "rolled_up_at": rollup_computed_at(),
             "table": component_calibration(),
             "view": weight_versions(),
+            "may_change_weights": request.user.has_perm(CHANGE_WEIGHTS),
         },
     )
 
@@ -71,6 +89,7 @@ def _back() -> HttpResponse:
 
 @require_POST
 @staff_required
+@may_change_weights
 def weights_dry_run(request: HttpRequest, pk: int) -> HttpResponse:
     with transaction.atomic():
         version = get_object_or_404(
@@ -98,6 +117,7 @@ def weights_dry_run(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @staff_required
+@may_change_weights
 def weights_adopt(request: HttpRequest, pk: int) -> HttpResponse:
     version = get_object_or_404(WeightVersion, pk=pk)
     try:
@@ -113,6 +133,7 @@ def weights_adopt(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @staff_required
+@may_change_weights
 def weights_rollback(request: HttpRequest) -> HttpResponse:
     try:
         now_active = learning.weight_version_rollback(user=request.user)

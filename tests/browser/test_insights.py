@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from django.contrib.auth.models import Permission
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
@@ -124,18 +125,24 @@ def _history(rounds: int = 8, members: int = 40) -> None:
     insights_rollup()
 
 
-@pytest.fixture
-def staff():
-    _history()
+def _staff_user():
     user = ProfileFactory.create(
         display_name="Staff Member", onboarded_at=timezone.now()
     ).user
     user.is_staff = True
     user.save()
+    # Dry runs and adoption on the learning page need this beyond staff status.
+    user.user_permissions.add(Permission.objects.get(codename="change_weightversion"))
     # The page asks what the admin asks: an authenticator app.
     user.totp_secret = generate_totp_secret()
     TOTP.activate(user, user.totp_secret)
     return user
+
+
+@pytest.fixture
+def staff():
+    _history()
+    return _staff_user()
 
 
 def _log_in(page: Page, user) -> None:
@@ -228,13 +235,7 @@ def test_the_learning_section_passes_axe_and_offers_a_dry_run(new_page, axe):
             "current": {"auc": 0.649, "calibration_error": 0.054},
         },
     )
-    user = ProfileFactory.create(
-        display_name="Staff Member", onboarded_at=timezone.now()
-    ).user
-    user.is_staff = True
-    user.save()
-    user.totp_secret = generate_totp_secret()
-    TOTP.activate(user, user.totp_secret)
+    user = _staff_user()
 
     # The page works without JavaScript...
     page = new_page(java_script_enabled=False)

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from django.contrib.auth.models import Permission
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -31,10 +32,14 @@ FITTED = {
 }
 
 
-def _staff():
+def _staff(*, may_change_weights=True):
     staff = ProfileFactory(display_name="Staff member").user
     staff.is_staff = True
     staff.save()
+    if may_change_weights:
+        staff.user_permissions.add(
+            Permission.objects.get(codename="change_weightversion")
+        )
     TOTP.activate(staff, generate_totp_secret())
     return staff
 
@@ -308,6 +313,29 @@ def test_members_get_not_found_and_visitors_log_in(client):
     version.refresh_from_db()
     assert version.status == WeightVersion.Status.CANDIDATE
     assert version.dry_run == {}
+
+
+def test_staff_without_the_weights_permission_see_the_page_but_change_nothing(
+    client,
+):
+    version = WeightVersion.objects.create(
+        weights=FITTED, target="accepted", dry_run={"pairs_candidate": 3, "new": 1}
+    )
+    client.force_login(_staff(may_change_weights=False))
+
+    page = client.get(PAGE)
+    assert page.status_code == 200
+    assert "need the permission to change weight versions" in page.content.decode()
+    assert "Adopt v" not in page.content.decode()
+    for url in [
+        reverse("insights:weights_dry_run", args=[version.pk]),
+        reverse("insights:weights_adopt", args=[version.pk]),
+        reverse("insights:weights_rollback"),
+    ]:
+        assert client.post(url).status_code == 403
+    version.refresh_from_db()
+    assert version.status == WeightVersion.Status.CANDIDATE
+    assert version.dry_run == {"pairs_candidate": 3, "new": 1}
 
 
 def test_staff_posts_need_the_csrf_token():
