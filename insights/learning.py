@@ -13,7 +13,9 @@ from django.db.models import Sum
 from django.urls import reverse
 
 from matching.fitting import FEATURE_LABELS, FEATURES
+from matching.learning import dry_run_is_current
 from matching.models import WeightVersion
+from matching.selectors import weight_version_active
 from matching.services import matching_weights
 
 from .figures import rate
@@ -117,18 +119,20 @@ class VersionsView:
     active: WeightVersion | None
     versions: list[WeightVersion]
     weights: list[WeightRow]
+    # Versions whose dry run compared them with the weights in use now.
+    current_dry_runs: frozenset[int]
 
 
 def weight_versions(limit: int = 12) -> VersionsView:
     """The latest versions, active first, and their weights beside the ones in use."""
     versions = list(
-        WeightVersion.objects.select_related("created_by", "activated_by").order_by(
-            "-pk"
-        )[:limit]
+        WeightVersion.objects.select_related(
+            "created_by", "activated_by", "previous"
+        ).order_by("-pk")[:limit]
     )
     active = (
         next((v for v in versions if v.status == WeightVersion.Status.ACTIVE), None)
-        or WeightVersion.objects.filter(status=WeightVersion.Status.ACTIVE).first()
+        or weight_version_active()
     )
     in_use = matching_weights(active)
     return VersionsView(
@@ -142,4 +146,7 @@ def weight_versions(limit: int = 12) -> VersionsView:
             )
             for name in FEATURES
         ],
+        current_dry_runs=frozenset(
+            v.pk for v in versions if dry_run_is_current(v, active)
+        ),
     )

@@ -121,7 +121,7 @@ def weights_dry_run(request: HttpRequest, pk: int) -> HttpResponse:
 def weights_adopt(request: HttpRequest, pk: int) -> HttpResponse:
     version = get_object_or_404(WeightVersion, pk=pk)
     try:
-        learning.weight_version_adopt(version=version, user=request.user)
+        version = learning.weight_version_adopt(version=version, user=request.user)
     except learning.WeightVersionError as exc:
         messages.error(request, f"Not adopted: {exc}.")
     else:

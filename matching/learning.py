@@ -168,6 +168,14 @@ class WeightVersionError(ValueError):
     """The version cannot be adopted, or there is nothing to roll back."""
 
 
+def dry_run_is_current(version: WeightVersion, active: WeightVersion | None) -> bool:
+    """Whether the version's finished dry run compared it with the weights in use
+    now: one made before another adoption or a rollback says nothing about them."""
+    return "pairs_candidate" in version.dry_run and version.dry_run.get("against") == (
+        active.pk if active else None
+    )
+
+
 @transaction.atomic
 def weight_version_adopt(*, version: WeightVersion, user=None) -> WeightVersion:
     """Make a candidate the active version; the active one retires."""
@@ -182,6 +190,10 @@ def weight_version_adopt(*, version: WeightVersion, user=None) -> WeightVersion:
         .filter(status=WeightVersion.Status.ACTIVE)
         .first()
     )
+    if not dry_run_is_current(version, active):
+        raise WeightVersionError(
+            f"the weights in use changed after {version}'s dry run: run it again"
+        )
     if active is not None:
         active.status, active.retired_at = WeightVersion.Status.RETIRED, now
         active.save(update_fields=["status", "retired_at"])

@@ -140,3 +140,19 @@ def test_only_a_candidate_is_adopted(quartet):
     learning.weight_version_adopt(version=version)
     with pytest.raises(learning.WeightVersionError, match="not a candidate"):
         learning.weight_version_adopt(version=version)
+
+
+def test_a_dry_run_made_before_another_adoption_is_run_again_first(quartet):
+    first, second = candidate(), candidate({**GOAL_HEAVY, "goal": 1.1})
+    learning.weights_dry_run(version=first)
+    learning.weights_dry_run(version=second)
+    learning.weight_version_adopt(version=first)
+
+    # Second's dry run compared it with the settings' weights, no longer in use.
+    with pytest.raises(learning.WeightVersionError, match="run it again"):
+        learning.weight_version_adopt(version=second)
+    assert learning.weights_dry_run(version=second)["against"] == first.pk
+    learning.weight_version_adopt(version=second)
+    assert WeightVersion.objects.get(pk=second.pk).status == (
+        WeightVersion.Status.ACTIVE
+    )
