@@ -56,25 +56,22 @@ def round_choice(
     pairs: np.ndarray,
 ) -> RoundChoice:
     """What the round knows of its chosen `pairs` before writing them."""
-    windows = snapshot.windows
+    components = pair_components(
+        snapshot.population,
+        pairs,
+        Weights(**parameters["weights"]),
+        windows=snapshot.windows,
+    )
     return RoundChoice(
         pairs=pairs,
         scores=chosen_pair_scores(cand, score, pairs),
-        components=pair_components(
-            snapshot.population,
-            pairs,
-            Weights(**parameters["weights"]),
-            windows=windows,
-        ),
+        components=components,
         left_out=left_out_reasons(
             cand, pairs, snapshot.capacity, parameters["exposure_cap"]
         ),
         members_with_candidate=members_with_candidate(cand, snapshot.capacity),
-        pairs_outside_windows=(
-            int((~windows.overlap(pairs[:, 0], pairs[:, 1])).sum())
-            if windows is not None and len(pairs)
-            else 0
-        ),
+        # The components checked each pair's call windows already.
+        pairs_outside_windows=sum(c.windows_overlap is False for c in components),
     )
 
 
