@@ -216,3 +216,32 @@ def test_a_round_pairs_members_who_can_meet_before_a_better_score(
     assert round_.pairs_outside_windows == 0
     assert round_.members_served == 2
     assert round_.members_with_candidate == 3
+
+
+def test_a_round_counts_a_pair_it_made_outside_windows(make_member, goal_kind):
+    from matching import services
+    from matching.models import Round, RoundPair
+    from profiles.models import CallWindow
+
+    from .conftest import interest_named
+
+    mentorship = goal_kind("Mentorship")
+    rare = interest_named("Wilderness medicine")
+    # Three interests each, as a complete profile has.
+    seeker = make_member(
+        [rare, "Opera", "Rowing"], seeks=[(mentorship, rare)], time_zone="UTC"
+    )
+    night_owl = make_member(
+        [rare, "Chess", "Sailing"], offers=[(mentorship, rare)], time_zone="UTC"
+    )
+    CallWindow.objects.create(
+        profile=night_owl, weekday=6, start=time(21), end=time(23)
+    )
+
+    round_ = services.round_run_sync(
+        round_id=services.round_create(trigger=Round.Trigger.COMMAND).pk
+    )
+
+    pair = RoundPair.objects.get(round=round_)
+    assert {pair.member_a_id, pair.member_b_id} == {seeker.pk, night_owl.pk}
+    assert round_.pairs_outside_windows == 1
