@@ -249,8 +249,3 @@ class DirectorySearchForm(forms.Form):
         data = cast("MultiValueDict[str, str]", self.data)
         slugs = [s for s in data.getlist("interest") if "\x00" not in s]
         return slugs[: settings.MAX_INTERESTS]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        # Any slug may be asked for: unknown or sensitive ones simply match nobody.
-        self.fields["interest"].validators = []

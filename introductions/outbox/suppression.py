@@ -32,8 +32,9 @@ _close_for_undeliverable: Callable[..., object] | None = None
 def register_undeliverable_handler(handler: Callable[..., object]) -> None:
     """What closes a member's open offers once their login address is suppressed:
     `handler(member=...)`, run in the same transaction. The introductions lifecycle
-    registers it when the apps load (IntroductionsConfig.ready): it sends through
-    the outbox, so the outbox may not import it."""
+    registers it when the apps load (IntroductionsConfig.ready): the lifecycle
+    module imports the outbox to enqueue its emails, so the outbox may not import
+    it back."""
     global _close_for_undeliverable  # set once, when the apps load
     _close_for_undeliverable = handler
 
