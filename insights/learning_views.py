@@ -7,16 +7,13 @@ from functools import wraps
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from matching import learning
 from matching.models import WeightVersion
-from matching.tasks import weights_dry_run as dry_run_task
 
 from .charts import render_chart
 from .learning import LEARNING_TABLES, component_calibration, weight_versions
@@ -91,26 +88,14 @@ def _back() -> HttpResponse:
 @staff_required
 @may_change_weights
 def weights_dry_run(request: HttpRequest, pk: int) -> HttpResponse:
-    with transaction.atomic():
-        version = get_object_or_404(
-            WeightVersion.objects.select_for_update(),
-            pk=pk,
-            status=WeightVersion.Status.CANDIDATE,
-        )
-        version.dry_run = {"status": "queued", "at": timezone.now().isoformat()}
-        version.save(update_fields=["dry_run"])
-        # Never holds the request when the broker is down (as the admin's dry
-        # run): the page says it is queued, and a failure is logged.
-        transaction.on_commit(
-            lambda: dry_run_task.apply_async(
-                args=[version.pk], retry=False, ignore_result=True
-            ),
-            robust=True,
-        )
+    try:
+        version = learning.weights_dry_run_queue(version_pk=pk)
+    except WeightVersion.DoesNotExist:
+        raise Http404 from None
     messages.success(
         request,
-        f"Dry run of {version} queued: reload this page in a minute for how many "
-        "of the next round's intros would change.",
+        f"Dry run of {version} queued: it runs the next round twice, so reload "
+        "this page later for how many of the next round's intros would change.",
     )
     return _back()
 

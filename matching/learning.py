@@ -12,9 +12,11 @@
    which one they used); `weight_version_rollback` goes back to the one before.
 """
 
+import logging
 from dataclasses import dataclass
 
 import numpy as np
+from celery import signature
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -162,6 +164,44 @@ def weights_dry_run(*, version: WeightVersion) -> dict:
     WeightVersion.objects.filter(pk=version.pk).update(dry_run=result)
     version.dry_run = result
     return result
+
+
+logger = logging.getLogger(__name__)
+
+# Looked up by name: matching.tasks imports this module.
+DRY_RUN_TASK = "matching.tasks.weights_dry_run"
+
+
+def weights_dry_run_queue(*, version_pk: int) -> WeightVersion:
+    """Mark a candidate's dry run queued and hand it to a worker once that commits.
+
+    Never holds a web request on a broker that is down (one attempt, no retry);
+    when it refuses, the dry run reads as failed, with what to do, rather than
+    queued for ever. Raises WeightVersion.DoesNotExist for a non-candidate.
+    """
+    with transaction.atomic():
+        version = WeightVersion.objects.select_for_update().get(
+            pk=version_pk, status=WeightVersion.Status.CANDIDATE
+        )
+        version.dry_run = {"status": "queued", "at": timezone.now().isoformat()}
+        version.save(update_fields=["dry_run"])
+        transaction.on_commit(lambda: _publish_dry_run(version.pk))
+    return version
+
+
+def _publish_dry_run(version_pk: int) -> None:
+    try:
+        signature(DRY_RUN_TASK).apply_async(
+            (version_pk,), retry=False, ignore_result=True
+        )
+    except Exception as exc:  # whatever the broker raises, say so on the page
+        logger.warning("Broker unavailable (%s): dry run not queued", exc)
+        WeightVersion.objects.filter(pk=version_pk, dry_run__status="queued").update(
+            dry_run={
+                "status": "failed",
+                "error": "the task queue could not be reached; run it again later",
+            }
+        )
 
 
 class WeightVersionError(ValueError):

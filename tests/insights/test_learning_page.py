@@ -4,6 +4,7 @@ staff-only dry run, adoption and rollback."""
 
 import csv
 import io
+import socket
 from datetime import timedelta
 
 import pytest
@@ -343,3 +344,39 @@ def test_staff_posts_need_the_csrf_token():
     client.force_login(_staff())
     assert client.post(reverse("insights:weights_rollback")).status_code == 403
     assert client.get(reverse("insights:weights_rollback")).status_code == 405
+
+
+@pytest.fixture
+def broker_refusing():
+    """The project's Celery app pointed at a port nobody listens on."""
+    from grapevyne.celery import app
+
+    def reset():
+        if app._pool is not None:
+            app._pool.force_close_all()
+        app._pool = None
+        app.amqp._producer_pool = None
+
+    was = app.conf.broker_url
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    reset()
+    app.conf.broker_url = f"redis://127.0.0.1:{port}/0"
+    yield
+    app.conf.broker_url = was
+    reset()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_dry_run_the_broker_refuses_reads_as_failed_not_queued(broker_refusing):
+    client = Client()
+    client.force_login(_staff())
+    version = WeightVersion.objects.create(weights=FITTED, target="accepted")
+
+    response = client.post(reverse("insights:weights_dry_run", args=[version.pk]))
+
+    assert response.status_code == 302
+    version.refresh_from_db()
+    assert version.dry_run["status"] == "failed"
+    assert "run it again later" in client.get(PAGE).content.decode()
