@@ -20,6 +20,8 @@ from celery import signature
 from django.db import connection, transaction
 from django.utils import timezone
 
+from introductions.models import Feedback, Introduction
+
 from . import selectors, services
 from .fitting import FitReport, features
 from .models import Round, RoundBlock, RoundPair, RoundSnapshot, WeightVersion
@@ -38,9 +40,16 @@ class OutcomeSamples:
 _DECIDED = """
   i.component_interest IS NOT NULL
   AND i.offered_at IS NOT NULL
-  AND i.state IN ('connected', 'declined', 'expired')
-  AND i.a_decline_reason <> 'undeliverable' AND i.b_decline_reason <> 'undeliverable'
+  AND i.state IN (%(connected)s, %(declined)s, %(expired)s)
+  AND i.a_decline_reason <> %(bounced)s AND i.b_decline_reason <> %(bounced)s
 """
+
+
+def _feedback_says(answers: str) -> str:
+    return (
+        "EXISTS (SELECT 1 FROM introductions_feedback f"  # noqa: S608 (placeholders)
+        f" WHERE f.intro_id = i.id AND f.met IN ({answers}))"
+    )
 
 
 def outcome_samples(target: str) -> OutcomeSamples:
@@ -49,20 +58,21 @@ def outcome_samples(target: str) -> OutcomeSamples:
     target "accepted": both accepted. "met": both accepted and a member said they
     met; an intro both accepted counts only once a member answered yes or no.
     """
-    met = (
-        "EXISTS (SELECT 1 FROM introductions_feedback f"
-        " WHERE f.intro_id = i.id AND f.met = 'yes')"
-    )
     if target == "accepted":
         outcome, known = "i.connected_at IS NOT NULL", "true"
     elif target == "met":
-        outcome = f"i.connected_at IS NOT NULL AND {met}"
-        known = (
-            "i.connected_at IS NULL OR EXISTS (SELECT 1 FROM introductions_feedback f"
-            " WHERE f.intro_id = i.id AND f.met IN ('yes', 'no'))"
-        )
+        outcome = f"i.connected_at IS NOT NULL AND {_feedback_says('%(yes)s')}"
+        known = f"i.connected_at IS NULL OR {_feedback_says('%(yes)s, %(no)s')}"
     else:
         raise ValueError(f"unknown target {target!r}")
+    params = {
+        "connected": Introduction.State.CONNECTED,
+        "declined": Introduction.State.DECLINED,
+        "expired": Introduction.State.EXPIRED,
+        "bounced": Introduction.DeclineReason.UNDELIVERABLE,
+        "yes": Feedback.Met.YES,
+        "no": Feedback.Met.NO,
+    }
     with connection.cursor() as cursor:
         cursor.execute(
             f"""
@@ -74,7 +84,8 @@ def outcome_samples(target: str) -> OutcomeSamples:
             JOIN matching_round r ON r.id = rp.round_id AND NOT r.dry_run
             WHERE {_DECIDED} AND ({known})
             ORDER BY rp.round_id, i.id
-            """  # noqa: S608 (no user input: fixed fragments above)
+            """,  # noqa: S608 (no user input: fixed fragments above)
+            params,
         )
         rows = cursor.fetchall()
     if not rows:
@@ -125,7 +136,15 @@ def _round_like(model: Round, version: WeightVersion) -> Round:
     """A dry run scoring the population frozen for ``model`` with other weights."""
     round_ = _dry_round_create(version)
     with transaction.atomic():
-        RoundSnapshot.objects.create(round=round_, data=model.snapshot.data)
+        # Copied inside PostgreSQL: the frozen arrays never travel through Python
+        # (hundreds of megabytes at a million members).
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {RoundSnapshot._meta.db_table} (round_id, data,"  # noqa: S608
+                " created_at) SELECT %s, data, %s"
+                f" FROM {RoundSnapshot._meta.db_table} WHERE round_id = %s",
+                [round_.pk, timezone.now(), model.pk],
+            )
         RoundBlock.objects.bulk_create(
             RoundBlock(round=round_, block=b.block, start=b.start, stop=b.stop)
             for b in RoundBlock.objects.filter(round=model)

@@ -89,6 +89,11 @@ class Snapshot:
         )
 
     @property
+    def waited_rows(self) -> np.ndarray | None:
+        """Who waited since last round, or None in a snapshot from before it."""
+        return self.waited if len(self.waited) == len(self.ids) else None
+
+    @property
     def goals(self) -> Goals | None:
         if len(self.goal_indptr) != len(self.ids) + 1:
             return None

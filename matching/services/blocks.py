@@ -138,5 +138,5 @@ def round_shortlists(
         k=k,
         cap_factor=round_.parameters.get("shortlist_cap", 0.0),
         priority=snapshot.priority,
-        keep_rows=snapshot.waited if len(snapshot.waited) == len(snapshot) else None,
+        keep_rows=snapshot.waited_rows,
     )

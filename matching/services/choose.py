@@ -44,7 +44,7 @@ def round_pairs(
         priority=snapshot.priority,
         windows=snapshot.windows,
         max_loss=parameters.get("augment_max_loss", 0.0),
-        waited=snapshot.waited if len(snapshot.waited) == len(snapshot) else None,
+        waited=snapshot.waited_rows,
     )
 
 
