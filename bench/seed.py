@@ -289,13 +289,12 @@ _COMPONENT_VALUES = """
 """
 
 
-def seed_history(n: int, intros: int, *, rounds: int = 50, seed: int = 7) -> dict:
+def seed_history(n: int, intros: int, *, rounds: int = 50, seed: int = 7) -> None:
     """Past rounds with `intros` closed intros among members 1..n, for the insights
     page at scale: weekly rounds, the last one a week ago. Written by INSERT ...
     SELECT in PostgreSQL without per-row foreign key checks (generated consistent,
     as in bench.matching's COPY), a million rows in a few minutes; outcomes depend
     on the score, a third of connections have a follow-up answer.
-    Returns the id of the latest round.
     """
     from django.db import connection
     from django.utils import timezone
@@ -387,7 +386,6 @@ def seed_history(n: int, intros: int, *, rounds: int = 50, seed: int = 7) -> dic
         )
         cursor.execute("SET session_replication_role = DEFAULT")
         cursor.execute("VACUUM ANALYZE")
-    return {"latest_round": made[-1].pk}
 
 
 def seed_week(n: int, intros: int, *, seed: int = 7) -> dict:
