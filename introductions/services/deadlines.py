@@ -71,6 +71,11 @@ def _present(intro: Introduction) -> list[Profile]:
     return [m for m in intro.members() if m is not None]
 
 
+# A member whose budget is spent every week (several offers a week) would never
+# be asked; after this long past its due date the question goes anyway.
+FOLLOW_UP_WAITS_AT_MOST = timedelta(days=7)
+
+
 @transaction.atomic
 def intro_follow_up(
     *, intro: Introduction, now: datetime | None = None
@@ -78,19 +83,24 @@ def intro_follow_up(
     """Ask both "Did you meet?" some days after connecting.
 
     Waits while either member's weekly email budget is spent: the deadline task
-    tries again each run, and it goes once both have room.
+    tries again each run, and it goes once both have room, or once it has waited
+    FOLLOW_UP_WAITS_AT_MOST.
     """
     now = now or timezone.now()
+    due_at = now - timedelta(days=settings.INTRO_FOLLOW_UP_DAYS)
     due = Introduction.objects.filter(
         pk=intro.pk,
         state=Introduction.State.CONNECTED,
-        connected_at__lte=now - timedelta(days=settings.INTRO_FOLLOW_UP_DAYS),
+        connected_at__lte=due_at,
         follow_up_at__isnull=True,
     )
     if not due.exists():
         raise IntroTransitionError(f"Intro {intro.pk} has no follow-up due")
     intro = intro_locked(intro.pk)
-    if any(
+    waited_enough = intro.connected_at is not None and (
+        intro.connected_at <= due_at - FOLLOW_UP_WAITS_AT_MOST
+    )
+    if not waited_enough and any(
         outbox.email_budget_spent(recipient=member, now=now)
         for member in _present(intro)
     ):

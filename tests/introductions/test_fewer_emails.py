@@ -236,6 +236,26 @@ def test_a_follow_up_waits_for_room_and_then_goes(clock, make_intro, settings):
     assert sorted(e.recipient_id for e in follow_ups) == sorted([alice.pk, bruno.pk])
 
 
+def test_a_follow_up_waits_a_week_at_most(clock, make_intro, settings):
+    settings.EMAIL_WEEKLY_BUDGET = 0  # spent for ever, as with offers every week
+    intro = services.intro_offer(intro=make_intro())
+    alice, bruno = intro.members()
+    services.intro_accept(intro=intro, member=alice)
+    services.intro_accept(intro=intro, member=bruno)
+    clock.shift(timedelta(days=settings.INTRO_FOLLOW_UP_DAYS, minutes=1))
+    run_beat()
+    assert not OutboxEmail.objects.filter(intro=intro, kind="follow_up")
+
+    clock.shift(timedelta(days=6, hours=23))
+    run_beat()
+    assert not OutboxEmail.objects.filter(intro=intro, kind="follow_up")
+    clock.shift(timedelta(hours=1))
+    run_beat()
+
+    follow_ups = OutboxEmail.objects.filter(intro=intro, kind="follow_up")
+    assert sorted(e.recipient_id for e in follow_ups) == sorted([alice.pk, bruno.pk])
+
+
 def test_the_connected_email_goes_whatever_the_budget(clock, make_intro, settings):
     settings.EMAIL_WEEKLY_BUDGET = 0
     intro = services.intro_offer(intro=make_intro())
