@@ -71,31 +71,33 @@ def introductions_create_proposed(
     return list(Introduction.objects.filter(pk__in=created.values()).order_by("pk"))
 
 
-def _component_of(column: str) -> _Value:
-    name = column.removeprefix("component_")
-
-    def value(a: int, b: int, pair: ProposedPair) -> object:
-        return None if pair.components is None else getattr(pair.components, name)
-
-    return value
+def _component_values(pair: ProposedPair) -> list[object]:
+    if pair.components is None:
+        return [None] * len(COMPONENT_COLUMNS)
+    return list(pair.components.to_columns().values())
 
 
 def _columns(now: datetime) -> tuple[dict[str, _Value], list[str], list[object]]:
-    """The columns a batch fills: those each pair gives (with how), then every
-    other column of the table with its one value for the whole batch."""
+    """The columns a batch fills: those each pair gives (with how; its score
+    components follow them, in COMPONENT_COLUMNS' order), then every other column
+    of the table with its one value for the whole batch."""
     given: dict[str, _Value] = {
         "member_a_id": lambda a, b, pair: a,
         "member_b_id": lambda a, b, pair: b,
         "score": lambda a, b, pair: pair.score,
         "explanation": lambda a, b, pair: Jsonb(pair.explanation.to_json()),
-        **{column: _component_of(column) for column in COMPONENT_COLUMNS},
     }
     constant = {"state": Introduction.State.PROPOSED, "created_at": now}
     columns: list[str] = []
     constants: list[object] = []
     for f in Introduction._meta.concrete_fields:
         column = f.column
-        if f.primary_key or column is None or column in given:
+        if (
+            f.primary_key
+            or column is None
+            or column in given
+            or column in COMPONENT_COLUMNS
+        ):
             continue
         if column in constant:
             value = constant[column]
@@ -113,7 +115,7 @@ def _create_batch(batch: _Batch, now: datetime) -> dict[tuple[int, int], int]:
     CONFLICT DO NOTHING: tens of thousands of rows a second, where bulk_create
     spends most of its time compiling parameters in Python."""
     given, columns, constants = _columns(now)
-    quoted = ", ".join(f'"{c}"' for c in [*given, *columns])
+    quoted = ", ".join(f'"{c}"' for c in [*given, *COMPONENT_COLUMNS, *columns])
     with connection.cursor() as cursor:
         cur = cursor.cursor
         cur.execute(
@@ -123,7 +125,9 @@ def _create_batch(batch: _Batch, now: datetime) -> dict[tuple[int, int], int]:
         with cur.copy(f"COPY intro_proposed ({quoted}) FROM STDIN") as copy:
             for (a, b), pair in batch.items():
                 copy.write_row(
-                    [make(a, b, pair) for make in given.values()] + constants
+                    [make(a, b, pair) for make in given.values()]
+                    + _component_values(pair)
+                    + constants
                 )
         cur.execute(
             f"INSERT INTO introductions_introduction ({quoted})"  # noqa: S608
