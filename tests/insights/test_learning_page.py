@@ -348,24 +348,20 @@ def test_staff_posts_need_the_csrf_token():
 
 @pytest.fixture
 def broker_refusing():
-    """The project's Celery app pointed at a port nobody listens on."""
+    """The project's Celery app pointed at a port nobody listens on; its own
+    connection pools are put back untouched afterwards."""
     from grapevyne.celery import app
 
-    def reset():
-        if app._pool is not None:
-            app._pool.force_close_all()
-        app._pool = None
-        app.amqp._producer_pool = None
-
-    was = app.conf.broker_url
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    reset()
+    saved = (app.conf.broker_url, app._pool, app.amqp._producer_pool)
+    app._pool = app.amqp._producer_pool = None
     app.conf.broker_url = f"redis://127.0.0.1:{port}/0"
     yield
-    app.conf.broker_url = was
-    reset()
+    if app._pool is not None:
+        app._pool.force_close_all()
+    app.conf.broker_url, app._pool, app.amqp._producer_pool = saved
 
 
 @pytest.mark.django_db(transaction=True)
